@@ -1,0 +1,62 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Readiness of the parts the webhook needs before it may receive traffic. */
+export interface Readiness {
+  /** Names of the parts not ready yet; empty when ready. */
+  notReady(): string[];
+}
+
+/** What the HTTP routes need from the process. */
+export interface AppDependencies {
+  readonly mutate: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  readonly readiness: Readiness;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Extra routes, such as POST /explain, mounted before the 404 handler. */
+  readonly extraRoutes?: (app: Express) => void;
+}
+
+/**
+ * Builds the express app: POST /mutate, GET /healthz (liveness), GET /readyz
+ * (readiness, with the parts still missing) and GET /metrics (Prometheus).
+ */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.post('/mutate', (req, res, next) => {
+    deps.mutate(req, res).catch(next);
+  });
+  app.get('/healthz', (_req, res) => {
+    res.type('text/plain').send('ok\n');
+  });
+  app.get('/readyz', (_req, res) => {
+    const missing = deps.readiness.notReady();
+    res.status(missing.length === 0 ? 200 : 503).type('text/plain');
+    res.send(missing.length === 0 ? 'ok\n' : `not ready: ${missing.join(', ')}\n`);
+  });
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      const body = await deps.metrics.registry.metrics();
+      res.type(deps.metrics.registry.contentType).send(body);
+    } catch (error) {
+      next(error);
+    }
+  });
+  deps.extraRoutes?.(app);
+
+  app.use((req, res) => {
+    res.status(404).type('text/plain').send(`no route for ${req.method} ${req.path}; see POST /mutate, GET /healthz, GET /readyz, GET /metrics\n`);
+  });
+  app.use((error: Error, req: Request, res: Response, _next: NextFunction) => {
+    deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (!res.headersSent) {
+      res.status(500).type('text/plain').send('internal error; see the injector log\n');
+    }
+  });
+  return app;
+}
