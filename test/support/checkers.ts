@@ -92,9 +92,16 @@ export async function runPatchcheck(
   );
 }
 
-/** Runs podcheck's strict schema and Pod rules on YAML or JSON text. */
+/** Kubernetes 1.34 OpenAPI document that podcheck derives its strict schema from. */
+export const swaggerPath = path.join(corpusDir, 'schema/kubernetes-1.34-swagger.json');
+
+/**
+ * Runs podcheck's strict schema and Pod rules on YAML or JSON text. The schema
+ * is passed explicitly because podcheck's default path is relative to its own
+ * folder, which the built copy in .tools/checkers does not mirror.
+ */
 export async function runPodcheck(checkers: Checkers, text: string): Promise<CheckerResult> {
   return withTempFiles({ 'objects.yaml': text }, (dir) =>
-    run(process.execPath, [checkers.podcheck, '--quiet', path.join(dir, 'objects.yaml')]),
+    run(process.execPath, [checkers.podcheck, '--quiet', '--schema', swaggerPath, path.join(dir, 'objects.yaml')]),
   );
 }
