@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { LineCounter, parseAllDocuments, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isScalar, visit, type Document } from 'yaml';
 import { parseParameterValue } from './parameters.js';
 import { placeholderNames, wholePlaceholder } from './placeholders.js';
 import { templateFileSchema } from './schema.js';
@@ -43,6 +43,16 @@ function positionOf(doc: Document, yamlPath: readonly (string | number)[]): numb
   return 0;
 }
 
+/** Offset of a key inside the map at `yamlPath`, so an unknown field is reported where it is written. */
+function keyPosition(doc: Document, yamlPath: readonly (string | number)[], key: string): number | undefined {
+  const map = doc.getIn(yamlPath, true);
+  if (!isMap(map)) {
+    return undefined;
+  }
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+}
+
 function checkSchema(doc: Document, value: unknown, report: Report): boolean {
   if (validateFile(value)) {
     return true;
@@ -54,9 +64,11 @@ function checkSchema(doc: Document, value: unknown, report: Report): boolean {
       .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
       .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
     const where = error.instancePath === '' ? 'template' : error.instancePath.slice(1).replaceAll('/', '.');
-    const extra = error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : '';
-    const allowed = error.params && 'allowedValues' in error.params ? `: ${JSON.stringify(error.params.allowedValues)}` : '';
-    report(`${where} ${error.message ?? 'is invalid'}${extra}${allowed}`, yamlPath);
+    const extraKey = 'additionalProperty' in error.params ? String(error.params.additionalProperty) : undefined;
+    const extra = extraKey !== undefined ? ` (${extraKey})` : '';
+    const allowed = 'allowedValues' in error.params ? `: ${JSON.stringify(error.params.allowedValues)}` : '';
+    const keyOffset = extraKey !== undefined ? keyPosition(doc, yamlPath, extraKey) : undefined;
+    report(`${where} ${error.message ?? 'is invalid'}${extra}${allowed}`, yamlPath, keyOffset);
   }
   return false;
 }

@@ -51,10 +51,12 @@ export function applyPatch<T>(object: T, patch: readonly AddOperation[]): T {
   return fastJsonPatch.applyPatch(copy, patch as fastJsonPatch.Operation[], true, true).newDocument;
 }
 
+let shippedTemplates: ReturnType<typeof loadTemplates> | undefined;
+
 /** The shipped templates with default settings, as the server uses them. */
 export async function shippedContext(nativeSidecars = true): Promise<InjectionContext> {
-  const templates = await loadTemplates(path.join(repoRoot, 'templates'));
-  return { templates, keys: annotationKeys(), nativeSidecars };
+  shippedTemplates ??= loadTemplates(path.join(repoRoot, 'templates'));
+  return { templates: await shippedTemplates, keys: annotationKeys(), nativeSidecars };
 }
 
 /** Reads a YAML fixture under test/ as a JSON object. */

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../support/checkers.js';
+
+const bin = path.join(repoRoot, 'bin/sidecar-injector.js');
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built command (npm test builds dist/ first) with optional stdin. */
+function run(args: readonly string[], stdin = ''): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const manifest = `# the web tier
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations:
+        sidecar-injector.io/inject: log-collector
+    spec:
+      containers:
+        - name: web # serves the shop
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports: [{port: 80}]
+`;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sidecar-injector-cli-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('inject command', () => {
+  test('injects a Deployment from a file', async () => {
+    const file = path.join(dir, 'web.yaml');
+    await writeFile(file, manifest);
+    const result = await run(['inject', '-f', file]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [deployment, service] = parseAllDocuments(result.stdout).map((doc) => doc.toJS());
+    expect(deployment.spec.template.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['log-collector']);
+    expect(deployment.spec.template.metadata.annotations['sidecar-injector.io/status']).toBeDefined();
+    expect(service).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
+    expect(result.stdout).toContain('# the web tier');
+    expect(result.stdout).toContain('# serves the shop');
+  });
+
+  test('reads stdin with -f -', async () => {
+    const result = await run(['inject', '-f', '-', '--sidecar-mode', 'classic'], manifest);
+    expect(result.code).toBe(0);
+    const [deployment] = parseAllDocuments(result.stdout).map((doc) => doc.toJS());
+    expect(deployment.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'log-collector']);
+  });
+
+  test('denied object exits 1', async () => {
+    const result = await run(['inject', '-f', '-'], manifest.replace('inject: log-collector', 'inject: log-colector'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('denied: Deployment/web: template "log-colector" requested by sidecar-injector.io/inject is not known');
+  });
+
+  test('missing -f exits 2', async () => {
+    const result = await run(['inject']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('missing -f FILE');
+  });
+
+  test('missing file exits 2', async () => {
+    const result = await run(['inject', '-f', path.join(dir, 'nope.yaml')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ENOENT');
+  });
+
+  test('broken template names file and line', async () => {
+    const templates = path.join(dir, 'templates');
+    await mkdir(templates);
+    await writeFile(path.join(templates, 'bad.yaml'), 'apiVersion: sidecar-injector.io/v1alpha1\nkind: SidecarTemplate\nmetadata:\n  name: Bad\n');
+    const result = await run(['inject', '-f', '-', '--templates-dir', templates], manifest);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path.join(templates, 'bad.yaml')}:1:1: template must have required property 'spec'`);
+    expect(result.stderr).toContain(`${path.join(templates, 'bad.yaml')}:4:9: metadata.name must match pattern`);
+  });
+});
+
+describe('serve command', () => {
+  test('stops at start on a broken template', async () => {
+    const templates = path.join(dir, 'serve-templates');
+    await mkdir(templates);
+    await writeFile(path.join(templates, 'bad.yaml'), 'apiVersion: sidecar-injector.io/v1alpha1\nkind: SidecarTemplate\nmetadata: {name: bad}\nspec:\n  description: x\n  sidecars: []\n');
+    const result = await run(['serve', '--port', '0', '--host', '127.0.0.1', '--templates-dir', templates]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`invalid template file: ${path.join(templates, 'bad.yaml')}:6:3: spec must NOT have additional properties (sidecars)`);
+  });
+
+  test('rejects an invalid flag value', async () => {
+    const result = await run(['serve', '--sidecar-mode', 'sometimes']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('sidecar-injector: --sidecar-mode is "sometimes"; expected one of native, classic, auto\n');
+  });
+});
