@@ -46,7 +46,7 @@ export function admit(request: AdmissionRequest, context: InjectionContext): Adm
     return skip(request, reason);
   }
 
-  const injection = injectPod(request.object as Record<string, unknown>, context);
+  const injection = injectPod(request.object as Record<string, unknown>, context, request.namespace ?? '');
   switch (injection.decision) {
     case Decision.Denied:
       return {

@@ -6,6 +6,8 @@ import type { AddOperation } from '../injection/patch.js';
 import { objectAt } from '../injection/pod.js';
 import { resolveTemplates, type ResolvedTemplate, type TemplateRequest } from '../injection/resolve.js';
 import { isInjected } from '../injection/status.js';
+import { completionReason, isWindowsPod } from '../injection/pod-kind.js';
+import { ENFORCE_LABEL, parseLevel, type PodSecurityLevel } from '../injection/pod-security.js';
 
 /** Everything one injection needs besides the Pod. Built once, shared by requests. */
 export interface InjectionContext {
@@ -13,6 +15,8 @@ export interface InjectionContext {
   readonly keys: AnnotationKeys;
   /** Installation default for native sidecars, decided off the request path. */
   readonly nativeSidecars: boolean;
+  /** Labels of a namespace from an in-memory cache, or undefined when unknown. */
+  readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
 }
 
 /** Why a Pod was left as it was, or what happened to it. */
@@ -67,12 +71,45 @@ function outcome(decision: Decision, fields: Partial<PodInjection> = {}): PodInj
   return { decision, patch: [], problems: [], warnings: [], templates: [], nativeSidecars: false, ...fields };
 }
 
+/** Leaves out templates without Windows support from a Windows Pod, with a warning each. */
+function dropLinuxOnly(pod: JsonObject, templates: readonly ResolvedTemplate[], warnings: string[]): ResolvedTemplate[] {
+  if (!isWindowsPod(pod)) {
+    return [...templates];
+  }
+  return templates.filter(({ template }) => {
+    if (!template.windows) {
+      warnings.push(`template ${template.name} is not injected: the Pod runs on Windows and the template supports Linux only`);
+    }
+    return template.windows;
+  });
+}
+
+/** Warns when a Pod that must finish gets classic sidecars, which never exit. */
+function warnAboutCompletion(pod: JsonObject, templates: readonly ResolvedTemplate[], native: boolean, keys: AnnotationKeys, warnings: string[]): void {
+  const reason = completionReason(pod);
+  if (native || reason === undefined) {
+    return;
+  }
+  for (const { template, containers } of templates) {
+    if (containers.length > 0) {
+      warnings.push(
+        `the Pod is meant to finish (${reason}), but template ${template.name} adds a classic sidecar that never exits, so the Pod will not complete; use native sidecars (Kubernetes 1.29+) with annotation ${keys.nativeSidecars}: "true"`,
+      );
+    }
+  }
+}
+
+function enforcedLevel(context: InjectionContext, namespace: string): { namespace: string; level: PodSecurityLevel } | undefined {
+  const level = parseLevel(context.namespaceLabels?.(namespace)?.[ENFORCE_LABEL]);
+  return level === undefined ? undefined : { namespace, level };
+}
+
 /**
  * Decides what to inject into one Pod and builds the patch: reads the inject
  * annotation, resolves and renders the templates, and plans the patch. Pure:
- * the same Pod and context always give the same result.
+ * the same Pod, namespace and context always give the same result.
  */
-export function injectPod(pod: JsonObject, context: InjectionContext): PodInjection {
+export function injectPod(pod: JsonObject, context: InjectionContext, namespace = ''): PodInjection {
   const annotations = objectAt(objectAt(pod, 'metadata'), 'annotations');
   if (isInjected(annotations, context.keys)) {
     return outcome(Decision.AlreadyInjected);
@@ -84,15 +121,22 @@ export function injectPod(pod: JsonObject, context: InjectionContext): PodInject
 
   const resolution = resolveTemplates(requests, annotations, context.templates, context.keys);
   const problems = [...resolution.problems];
+  const warnings = [...resolution.warnings];
   const nativeSidecars = chooseSidecarMode(annotations, context, problems);
   if (problems.length > 0) {
-    return outcome(Decision.Denied, { problems, warnings: resolution.warnings, templates: resolution.templates, nativeSidecars });
+    return outcome(Decision.Denied, { problems, warnings, templates: resolution.templates, nativeSidecars });
   }
+  const templates = dropLinuxOnly(pod, resolution.templates, warnings);
+  if (templates.length === 0) {
+    return outcome(Decision.Skipped, { warnings, nativeSidecars });
+  }
+  warnAboutCompletion(pod, templates, nativeSidecars, context.keys, warnings);
 
-  const injection = planInjection(pod, resolution.templates, { keys: context.keys, nativeSidecars });
-  const warnings = [...resolution.warnings, ...injection.warnings];
+  const podSecurity = enforcedLevel(context, namespace);
+  const injection = planInjection(pod, templates, { keys: context.keys, nativeSidecars, ...(podSecurity ? { podSecurity } : {}) });
+  warnings.push(...injection.warnings);
   if (injection.problems.length > 0) {
-    return outcome(Decision.Denied, { problems: injection.problems, warnings, templates: resolution.templates, nativeSidecars });
+    return outcome(Decision.Denied, { problems: injection.problems, warnings, templates, nativeSidecars });
   }
-  return outcome(Decision.Injected, { patch: injection.patch, warnings, templates: resolution.templates, nativeSidecars });
+  return outcome(Decision.Injected, { patch: injection.patch, warnings, templates, nativeSidecars });
 }

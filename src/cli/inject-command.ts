@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, type Document } from 'yaml';
 import { Decision, injectPod, type InjectionContext } from '../admission/inject-pod.js';
 import { formatProblems } from '../problems.js';
+import { isObject } from '../injection/pod.js';
 import { findPods } from './pod-templates.js';
 import { applyToDocument } from './yaml-patch.js';
 
@@ -28,8 +29,11 @@ export async function readInput(file: string, stdin: NodeJS.ReadableStream = pro
 }
 
 function injectDocument(doc: Document, context: InjectionContext, errors: string[], warnings: string[]): void {
-  for (const location of findPods(doc.toJS())) {
-    const result = injectPod(location.pod, context);
+  const object: unknown = doc.toJS();
+  const metadata = isObject(object) && isObject(object.metadata) ? object.metadata : {};
+  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+  for (const location of findPods(object)) {
+    const result = injectPod(location.pod, context, namespace);
     warnings.push(...result.warnings.map((warning) => `${location.owner}: ${warning}`));
     if (result.decision === Decision.Denied) {
       errors.push(`${location.owner}: ${formatProblems(result.problems)}`);

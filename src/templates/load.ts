@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { LineCounter, parseAllDocuments, isMap, isScalar, visit, type Document } from 'yaml';
 import { parseParameterValue } from './parameters.js';
 import { placeholderNames, wholePlaceholder } from './placeholders.js';
+import { lintTemplate } from './lint.js';
 import { templateFileSchema } from './schema.js';
 import type { JsonObject, ParameterSpec, SidecarTemplate, TemplateBody, TemplateSet } from './types.js';
 
@@ -183,6 +184,7 @@ function toTemplate(file: string, value: JsonObject): SidecarTemplate {
     hash: `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`,
     parameters,
     initContainerPosition: spec.initContainerPosition === 'last' ? 'last' : 'first',
+    classicContainerPosition: spec.classicContainerPosition === 'first' ? 'first' : 'last',
     failurePolicy: spec.failurePolicy === 'admit' ? 'admit' : 'deny',
     windows: spec.windows === true,
     body: {
@@ -239,6 +241,9 @@ export function parseTemplateFile(
   checkParameters(template.parameters, report(doc));
   checkPlaceholders(doc, template.parameters, report(doc));
   checkNames(template.body, report(doc));
+  for (const finding of lintTemplate(template, (value as { spec: JsonObject }).spec.podSecurity)) {
+    report(doc)(finding.message, finding.path);
+  }
   if (errors.length > 0) {
     return { errors };
   }

@@ -14,6 +14,8 @@ const container = {
   properties: {
     name: { type: 'string', pattern: dnsLabel, maxLength: 63 },
     image: { type: 'string', minLength: 1 },
+    classic: { type: 'object' },
+    native: { type: 'object' },
   },
 } as const;
 
@@ -61,8 +63,10 @@ export const templateFileSchema = {
         description: { type: 'string', minLength: 1 },
         parameters: { type: 'array', items: parameter },
         initContainerPosition: { enum: ['first', 'last'] },
+        classicContainerPosition: { enum: ['first', 'last'] },
         failurePolicy: { enum: ['deny', 'admit'] },
         windows: { type: 'boolean' },
+        podSecurity: { enum: ['privileged', 'baseline', 'restricted'] },
         containers: { type: 'array', items: container },
         initContainers: { type: 'array', items: container },
         volumes: { type: 'array', items: namedObject },

@@ -81,6 +81,8 @@ export interface SidecarTemplate {
   readonly hash: string;
   readonly parameters: readonly ParameterSpec[];
   readonly initContainerPosition: InitContainerPosition;
+  /** Where classic sidecars go: `first` holds the app until they are up (see postStart). */
+  readonly classicContainerPosition: InitContainerPosition;
   readonly failurePolicy: FailurePolicy;
   /** Whether the template may run in Windows Pods. */
   readonly windows: boolean;

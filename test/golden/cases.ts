@@ -14,6 +14,10 @@ export interface GoldenCase {
   readonly annotations: Readonly<Record<string, string>>;
   /** request.namespace; the object itself may have none. */
   readonly namespace?: string;
+  /** Decision other than `injected`, such as `skipped`. */
+  readonly decision?: string;
+  /** Admission warnings expected in each mode. */
+  readonly warnings?: { readonly native?: readonly string[]; readonly classic?: readonly string[] };
 }
 
 const prefix = 'sidecar-injector.io';
@@ -97,6 +101,46 @@ export const goldenCases: readonly GoldenCase[] = [
       [`${prefix}/ambassador.port-env`]: 'REDIS_PORT',
     },
   },
+  {
+    name: 'job-pod',
+    fixture: 'job-pod.yaml',
+    namespace: 'finance',
+    annotations: { [`${prefix}/inject`]: 'log-collector' },
+    warnings: {
+      native: [],
+      classic: [
+        'the Pod is meant to finish (restartPolicy Never), but template log-collector adds a classic sidecar that never exits, so the Pod will not complete; use native sidecars (Kubernetes 1.29+) with annotation sidecar-injector.io/native-sidecars: "true"',
+      ],
+    },
+  },
+  {
+    name: 'host-network-pod',
+    fixture: 'host-network-pod.yaml',
+    annotations: { [`${prefix}/inject`]: 'metrics-adapter, log-collector' },
+  },
+  {
+    name: 'non-root-pod',
+    fixture: 'non-root-pod.yaml',
+    annotations: {
+      [`${prefix}/inject`]: 'ambassador',
+      [`${prefix}/ambassador.upstream-host`]: 'orders-db.shop.svc.cluster.local',
+    },
+  },
+  {
+    name: 'windows-pod',
+    fixture: 'windows-pod.yaml',
+    decision: 'skipped',
+    annotations: { [`${prefix}/inject`]: 'log-collector' },
+    warnings: {
+      native: ['template log-collector is not injected: the Pod runs on Windows and the template supports Linux only'],
+      classic: ['template log-collector is not injected: the Pod runs on Windows and the template supports Linux only'],
+    },
+  },
+];
+
+/** Workload manifests injected through the CLI, which handles pod templates. */
+export const workloadCases: readonly { readonly name: string; readonly fixture: string }[] = [
+  { name: 'cronjob', fixture: 'cronjob.yaml' },
 ];
 
 /** Removes named containers, volumes and env vars, and every mount of a removed volume. */

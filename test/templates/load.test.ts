@@ -72,7 +72,24 @@ describe('loadTemplates', () => {
     const errors = await loadErrors({
       'demo.yaml': `${header}  containers:\n    - name: demo\n      image: "{{image}}"\n`,
     });
-    expect(errors).toEqual(['demo.yaml:9:14: placeholder {{image}} names no declared parameter; declared: none']);
+    expect(errors).toContain('demo.yaml:9:14: placeholder {{image}} names no declared parameter; declared: none');
+  });
+
+  test('container without resources', async () => {
+    const errors = await loadErrors({ 'demo.yaml': `${header}  podSecurity: privileged\n  containers:\n    - name: demo\n      image: busybox\n` });
+    expect(errors).toEqual([
+      'demo.yaml:9:13: container demo has no resources requests.cpu, requests.memory, limits.cpu, limits.memory; injected containers need CPU and memory requests and limits so that LimitRange and ResourceQuota admit the Pod',
+    ]);
+  });
+
+  test('container below restricted', async () => {
+    const resources = '      resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n';
+    const errors = await loadErrors({
+      'demo.yaml': `${header}  containers:\n    - name: demo\n      image: busybox\n${resources}      securityContext: {privileged: true}\n`,
+    });
+    expect(errors).toEqual([
+      'demo.yaml:8:13: container demo does not meet Pod Security level "restricted": privileged is true, allowPrivilegeEscalation is not false, runAsNonRoot is not true, seccompProfile.type is not RuntimeDefault or Localhost, capabilities.drop does not contain ALL; fix its securityContext or declare spec.podSecurity',
+    ]);
   });
 
   test('invalid default', async () => {

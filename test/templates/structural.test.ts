@@ -40,20 +40,30 @@ function specShape(pod: JsonObject | undefined): unknown {
 }
 
 describe('annotation values', () => {
-  const cases: [string, string, Record<string, string>][] = [
-    ['config-init', 'content', {}],
-    ['log-collector', 'log-path', {}],
-    ['log-collector', 'file-pattern', {}],
-    ['wait-for', 'host', { 'sidecar-injector.io/wait-for.port': '80' }],
-    ['ambassador', 'upstream-host', {}],
-    ['metrics-adapter', 'metric-prefix', {}],
+  /** Values for each template's required parameters. */
+  const required: Record<string, Record<string, string>> = {
+    'config-init': { content: 'x' },
+    'wait-for': { host: 'db', port: '80' },
+    ambassador: { 'upstream-host': 'db' },
+  };
+  const cases: [string, string][] = [
+    ['config-init', 'content'],
+    ['log-collector', 'log-path'],
+    ['log-collector', 'file-pattern'],
+    ['wait-for', 'host'],
+    ['ambassador', 'upstream-host'],
+    ['metrics-adapter', 'metric-prefix'],
   ];
 
-  test.each(cases)('%s.%s never changes the shape', async (template, parameter, extra) => {
-    const required = template === 'config-init' && parameter !== 'content' ? { 'sidecar-injector.io/config-init.content': 'x' } : {};
-    const base = { ...extra, ...required, ...(template === 'ambassador' && parameter !== 'upstream-host' ? { 'sidecar-injector.io/ambassador.upstream-host': 'db' } : {}) };
-    const reference = await inject(parameter, template === 'log-collector' && parameter === 'log-path' ? '/logs' : 'plain', template, base);
-    const expected = specShape(reference.injected);
+  test.each(cases)('%s.%s never changes the shape', async (template, parameter) => {
+    const base: Record<string, string> = {};
+    for (const [name, value] of Object.entries(required[template] ?? {})) {
+      if (name !== parameter) {
+        base[`sidecar-injector.io/${template}.${name}`] = value;
+      }
+    }
+    const plain = parameter === 'log-path' ? '/logs' : 'plain';
+    const expected = specShape((await inject(parameter, plain, template, base)).injected);
 
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.constantFrom(...hostile), fc.string({ unit: 'binary', maxLength: 200 })), async (value) => {
