@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { LineCounter, parseAllDocuments, isMap, isScalar, visit, type Document } from 'yaml';
+import { isScalar, visit, type Document } from 'yaml';
+import { checkSchema, contentHash, FileLoadError, openYamlFile, type FileError, type Report } from '../yaml-file.js';
 import { parseParameterValue } from './parameters.js';
 import { placeholderNames, wholePlaceholder } from './placeholders.js';
 import { lintTemplate } from './lint.js';
@@ -10,69 +10,20 @@ import { templateFileSchema } from './schema.js';
 import type { JsonObject, ParameterSpec, SidecarTemplate, TemplateBody, TemplateSet } from './types.js';
 
 /** One problem in a template file, with the 1-based position it was found at. */
-export interface TemplateFileError {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
+export type TemplateFileError = FileError;
 
 /** Raised when template files are invalid; lists every problem found. */
-export class TemplateLoadError extends Error {
-  readonly code = 'TemplateLoadError';
-  readonly errors: readonly TemplateFileError[];
+export class TemplateLoadError extends FileLoadError {
+  override readonly code = 'TemplateLoadError';
 
-  constructor(errors: readonly TemplateFileError[]) {
-    super(errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n'));
+  constructor(errors: readonly FileError[]) {
+    super(errors);
     this.name = 'TemplateLoadError';
-    this.errors = errors;
   }
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateFile = ajv.compile(templateFileSchema);
-
-type Report = (message: string, yamlPath?: readonly (string | number)[], offset?: number) => void;
-
-function positionOf(doc: Document, yamlPath: readonly (string | number)[]): number {
-  for (let length = yamlPath.length; length >= 0; length--) {
-    const node = doc.getIn(yamlPath.slice(0, length), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) {
-      return node.range[0];
-    }
-  }
-  return 0;
-}
-
-/** Offset of a key inside the map at `yamlPath`, so an unknown field is reported where it is written. */
-function keyPosition(doc: Document, yamlPath: readonly (string | number)[], key: string): number | undefined {
-  const map = doc.getIn(yamlPath, true);
-  if (!isMap(map)) {
-    return undefined;
-  }
-  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-}
-
-function checkSchema(doc: Document, value: unknown, report: Report): boolean {
-  if (validateFile(value)) {
-    return true;
-  }
-  for (const error of validateFile.errors ?? []) {
-    const yamlPath = error.instancePath
-      .split('/')
-      .slice(1)
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    const where = error.instancePath === '' ? 'template' : error.instancePath.slice(1).replaceAll('/', '.');
-    const extraKey = 'additionalProperty' in error.params ? String(error.params.additionalProperty) : undefined;
-    const extra = extraKey !== undefined ? ` (${extraKey})` : '';
-    const allowed = 'allowedValues' in error.params ? `: ${JSON.stringify(error.params.allowedValues)}` : '';
-    const keyOffset = extraKey !== undefined ? keyPosition(doc, yamlPath, extraKey) : undefined;
-    report(`${where} ${error.message ?? 'is invalid'}${extra}${allowed}`, yamlPath, keyOffset);
-  }
-  return false;
-}
 
 function checkParameters(parameters: readonly ParameterSpec[], report: Report): void {
   const seen = new Set<string>();
@@ -160,16 +111,6 @@ function checkNames(body: TemplateBody, report: Report): void {
   checkMounts(body.appContainers.volumeMounts, ['spec', 'appContainers', 'volumeMounts']);
 }
 
-/** Sorts object keys so that equal templates hash equally whatever their layout. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return inner;
-  });
-}
-
 function toTemplate(file: string, value: JsonObject): SidecarTemplate {
   const metadata = value.metadata as JsonObject;
   const spec = value.spec as JsonObject;
@@ -181,7 +122,7 @@ function toTemplate(file: string, value: JsonObject): SidecarTemplate {
     name: String(metadata.name),
     description: String(spec.description),
     source: file,
-    hash: `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`,
+    hash: contentHash(value),
     parameters,
     initContainerPosition: spec.initContainerPosition === 'last' ? 'last' : 'first',
     classicContainerPosition: spec.classicContainerPosition === 'first' ? 'first' : 'last',
@@ -208,46 +149,23 @@ export function parseTemplateFile(
   file: string,
   text: string,
 ): { template?: SidecarTemplate; errors: TemplateFileError[] } {
-  const lineCounter = new LineCounter();
-  const errors: TemplateFileError[] = [];
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const list = Array.isArray(documents) ? documents : [];
-  const doc = list[0];
-  const report = (docRef: Document | undefined): Report => (message, yamlPath, offset) => {
-    const at = offset ?? (docRef && yamlPath ? positionOf(docRef, yamlPath) : 0);
-    const { line, col } = lineCounter.linePos(at);
-    errors.push({ file, line, column: col, message });
-  };
-
+  const { doc, errors, report } = openYamlFile(file, text, 'SidecarTemplate');
   if (!doc) {
-    report(undefined)('file contains no YAML document; expected one SidecarTemplate');
     return { errors };
   }
-  if (list.length > 1) {
-    report(list[1])('file contains more than one YAML document; put each template in its own file', [], list[1]!.range[0]);
-  }
-  for (const error of doc.errors) {
-    report(doc)(`invalid YAML: ${error.message.split('\n')[0]}`, undefined, error.pos[0]);
-  }
-  if (errors.length > 0) {
+  const value = doc.toJS() as unknown;
+  if (!checkSchema(doc, value, validateFile, report, 'template')) {
     return { errors };
   }
 
-  const value = doc.toJS() as unknown;
-  if (!checkSchema(doc, value, report(doc))) {
-    return { errors };
-  }
   const template = toTemplate(file, value as JsonObject);
-  checkParameters(template.parameters, report(doc));
-  checkPlaceholders(doc, template.parameters, report(doc));
-  checkNames(template.body, report(doc));
+  checkParameters(template.parameters, report);
+  checkPlaceholders(doc, template.parameters, report);
+  checkNames(template.body, report);
   for (const finding of lintTemplate(template, (value as { spec: JsonObject }).spec.podSecurity)) {
-    report(doc)(finding.message, finding.path);
+    report(finding.message, finding.path);
   }
-  if (errors.length > 0) {
-    return { errors };
-  }
-  return { template, errors };
+  return errors.length > 0 ? { errors } : { template, errors };
 }
 
 /**
