@@ -1,13 +1,14 @@
-import { ProblemCode, type Problem } from '../problems.js';
+import { formatProblems, ProblemCode, type Problem } from '../problems.js';
 import type { JsonObject, TemplateSet } from '../templates/types.js';
-import { readTemplateList, type AnnotationKeys } from '../injection/annotations.js';
+import type { AnnotationKeys } from '../injection/annotations.js';
 import { planInjection } from '../injection/inject.js';
 import type { AddOperation } from '../injection/patch.js';
 import { objectAt } from '../injection/pod.js';
-import { resolveTemplates, type ResolvedTemplate, type TemplateRequest } from '../injection/resolve.js';
+import { resolveTemplates, type ResolvedTemplate } from '../injection/resolve.js';
 import { isInjected } from '../injection/status.js';
-import { completionReason, isWindowsPod } from '../injection/pod-kind.js';
-import { ENFORCE_LABEL, parseLevel, type PodSecurityLevel } from '../injection/pod-security.js';
+import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate.js';
+import { EMPTY_POLICY, type PolicySet } from '../policy/types.js';
+import { chooseSidecarMode, dropLinuxOnly, enforcedLevel, warnAboutCompletion } from './pod-checks.js';
 
 /** Everything one injection needs besides the Pod. Built once, shared by requests. */
 export interface InjectionContext {
@@ -15,6 +16,8 @@ export interface InjectionContext {
   readonly keys: AnnotationKeys;
   /** Installation default for native sidecars, decided off the request path. */
   readonly nativeSidecars: boolean;
+  /** Platform rules; none when absent. */
+  readonly policy?: PolicySet;
   /** Labels of a namespace from an in-memory cache, or undefined when unknown. */
   readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
 }
@@ -29,6 +32,12 @@ export const Decision = {
 } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
 
+/** A template left out under its `admit` failure policy, and why. */
+export interface SkippedTemplate {
+  readonly template: string;
+  readonly reason: string;
+}
+
 /** The outcome of injecting into one Pod, whether it came from a review or a file. */
 export interface PodInjection {
   readonly decision: Decision;
@@ -36,107 +45,102 @@ export interface PodInjection {
   readonly problems: Problem[];
   readonly warnings: string[];
   readonly templates: readonly ResolvedTemplate[];
+  readonly skipped: readonly SkippedTemplate[];
   readonly nativeSidecars: boolean;
-}
-
-function requestedTemplates(annotations: JsonObject, keys: AnnotationKeys): TemplateRequest[] {
-  const seen = new Set<string>();
-  const requests: TemplateRequest[] = [];
-  for (const name of readTemplateList(annotations[keys.inject])) {
-    if (!seen.has(name)) {
-      seen.add(name);
-      requests.push({ name, source: 'annotation' });
-    }
-  }
-  return requests;
-}
-
-/** Reads the Pod's native-sidecars override, falling back to the installation default. */
-function chooseSidecarMode(annotations: JsonObject, context: InjectionContext, problems: Problem[]): boolean {
-  const value = annotations[context.keys.nativeSidecars];
-  if (value === undefined) {
-    return context.nativeSidecars;
-  }
-  if (value === 'true' || value === 'false') {
-    return value === 'true';
-  }
-  problems.push({
-    code: ProblemCode.InvalidParameter,
-    message: `annotation ${context.keys.nativeSidecars} is ${JSON.stringify(value)}; expected "true" or "false"`,
-  });
-  return context.nativeSidecars;
+  readonly policy?: PolicyDecision;
 }
 
 function outcome(decision: Decision, fields: Partial<PodInjection> = {}): PodInjection {
-  return { decision, patch: [], problems: [], warnings: [], templates: [], nativeSidecars: false, ...fields };
-}
-
-/** Leaves out templates without Windows support from a Windows Pod, with a warning each. */
-function dropLinuxOnly(pod: JsonObject, templates: readonly ResolvedTemplate[], warnings: string[]): ResolvedTemplate[] {
-  if (!isWindowsPod(pod)) {
-    return [...templates];
-  }
-  return templates.filter(({ template }) => {
-    if (!template.windows) {
-      warnings.push(`template ${template.name} is not injected: the Pod runs on Windows and the template supports Linux only`);
-    }
-    return template.windows;
-  });
-}
-
-/** Warns when a Pod that must finish gets classic sidecars, which never exit. */
-function warnAboutCompletion(pod: JsonObject, templates: readonly ResolvedTemplate[], native: boolean, keys: AnnotationKeys, warnings: string[]): void {
-  const reason = completionReason(pod);
-  if (native || reason === undefined) {
-    return;
-  }
-  for (const { template, containers } of templates) {
-    if (containers.length > 0) {
-      warnings.push(
-        `the Pod is meant to finish (${reason}), but template ${template.name} adds a classic sidecar that never exits, so the Pod will not complete; use native sidecars (Kubernetes 1.29+) with annotation ${keys.nativeSidecars}: "true"`,
-      );
-    }
-  }
-}
-
-function enforcedLevel(context: InjectionContext, namespace: string): { namespace: string; level: PodSecurityLevel } | undefined {
-  const level = parseLevel(context.namespaceLabels?.(namespace)?.[ENFORCE_LABEL]);
-  return level === undefined ? undefined : { namespace, level };
+  return { decision, patch: [], problems: [], warnings: [], templates: [], skipped: [], nativeSidecars: false, ...fields };
 }
 
 /**
- * Decides what to inject into one Pod and builds the patch: reads the inject
- * annotation, resolves and renders the templates, and plans the patch. Pure:
- * the same Pod, namespace and context always give the same result.
+ * Problems the Pod's author did not cause by an annotation: conflicts with the
+ * Pod, its namespace's Pod Security level, or a required parameter no rule set.
+ */
+const ADMITTABLE: ReadonlySet<string> = new Set([
+  ProblemCode.NameConflict,
+  ProblemCode.VolumeConflict,
+  ProblemCode.MountConflict,
+  ProblemCode.PortConflict,
+  ProblemCode.TemplateConflict,
+  ProblemCode.PodSecurity,
+  ProblemCode.MissingParameter,
+]);
+
+/**
+ * Separates problems of templates that a rule added and whose failure policy
+ * is `admit`: those templates are left out with a warning instead of denying
+ * the Pod. A template the Pod requested itself, and any problem caused by the
+ * Pod's annotations (an invalid value, a locked parameter, a forbidden
+ * opt-out), still denies, since the Pod's author can fix it.
+ */
+function skipAdmittable(
+  problems: readonly Problem[],
+  templates: TemplateSet,
+  sources: ReadonlyMap<string, string>,
+  skipped: SkippedTemplate[],
+  warnings: string[],
+): Problem[] {
+  const isAdmittable = (name: string | undefined) =>
+    name !== undefined && sources.get(name) !== 'annotation' && templates.get(name)?.failurePolicy === 'admit';
+  const byAnnotation = new Set(problems.filter((problem) => !ADMITTABLE.has(problem.code)).map((problem) => problem.template));
+  const skippable = (problem: Problem) => isAdmittable(problem.template) && !byAnnotation.has(problem.template);
+  for (const name of new Set(problems.filter(skippable).map((problem) => problem.template))) {
+    const reason = formatProblems(problems.filter((problem) => problem.template === name));
+    skipped.push({ template: name!, reason });
+    warnings.push(`template ${name} (added by rule ${sources.get(name!)}) is not injected: ${reason}`);
+  }
+  return problems.filter((problem) => !skippable(problem));
+}
+
+/**
+ * Decides what to inject into one Pod and builds the patch: applies the
+ * platform rules and the Pod's annotations, resolves and renders the
+ * templates, and plans the patch. Pure: the same Pod, namespace and context
+ * always give the same result.
  */
 export function injectPod(pod: JsonObject, context: InjectionContext, namespace = ''): PodInjection {
   const annotations = objectAt(objectAt(pod, 'metadata'), 'annotations');
   if (isInjected(annotations, context.keys)) {
     return outcome(Decision.AlreadyInjected);
   }
-  const requests = requestedTemplates(annotations, context.keys);
-  if (requests.length === 0) {
-    return outcome(Decision.NotRequested);
+  const labels = context.namespaceLabels?.(namespace);
+  const policy = evaluatePolicy(pod, { namespace, namespaceLabels: labels }, context.policy ?? EMPTY_POLICY, context.keys);
+  const warnings = [...policy.warnings];
+  if (policy.requests.length === 0 && policy.problems.length === 0) {
+    return outcome(Decision.NotRequested, { warnings, policy });
   }
 
-  const resolution = resolveTemplates(requests, annotations, context.templates, context.keys);
-  const problems = [...resolution.problems];
-  const warnings = [...resolution.warnings];
-  const nativeSidecars = chooseSidecarMode(annotations, context, problems);
+  const sources = new Map(policy.requests.map((request) => [request.name, request.source]));
+  const skipped: SkippedTemplate[] = [];
+  const resolution = resolveTemplates(policy.requests, annotations, context.templates, context.keys);
+  warnings.push(...resolution.warnings);
+  const nativeSidecars = chooseSidecarMode(annotations, context.keys, context.nativeSidecars, policy.problems);
+  const problems = skipAdmittable([...policy.problems, ...resolution.problems], context.templates, sources, skipped, warnings);
+  const base = { warnings, skipped, nativeSidecars, policy };
   if (problems.length > 0) {
-    return outcome(Decision.Denied, { problems, warnings, templates: resolution.templates, nativeSidecars });
+    return outcome(Decision.Denied, { ...base, problems, templates: resolution.templates });
   }
-  const templates = dropLinuxOnly(pod, resolution.templates, warnings);
-  if (templates.length === 0) {
-    return outcome(Decision.Skipped, { warnings, nativeSidecars });
-  }
-  warnAboutCompletion(pod, templates, nativeSidecars, context.keys, warnings);
 
-  const podSecurity = enforcedLevel(context, namespace);
-  const injection = planInjection(pod, templates, { keys: context.keys, nativeSidecars, ...(podSecurity ? { podSecurity } : {}) });
-  warnings.push(...injection.warnings);
-  if (injection.problems.length > 0) {
-    return outcome(Decision.Denied, { problems: injection.problems, warnings, templates, nativeSidecars });
+  let templates = dropLinuxOnly(pod, resolution.templates, warnings).filter(({ template }) => !skipped.some((s) => s.template === template.name));
+  warnAboutCompletion(pod, templates, nativeSidecars, context.keys, warnings);
+  const podSecurity = enforcedLevel(namespace, labels);
+  for (;;) {
+    if (templates.length === 0) {
+      return outcome(Decision.Skipped, base);
+    }
+    const injection = planInjection(pod, templates, { keys: context.keys, nativeSidecars, ...(podSecurity ? { podSecurity } : {}) });
+    const remaining = skipAdmittable(injection.problems, context.templates, sources, skipped, warnings);
+    if (remaining.length > 0) {
+      warnings.push(...injection.warnings);
+      return outcome(Decision.Denied, { ...base, problems: remaining, templates });
+    }
+    if (injection.problems.length === 0) {
+      warnings.push(...injection.warnings);
+      return outcome(Decision.Injected, { ...base, patch: injection.patch, templates });
+    }
+    // Plan again without the templates just left out under their admit policy.
+    templates = templates.filter(({ template }) => !skipped.some((s) => s.template === template.name));
   }
-  return outcome(Decision.Injected, { patch: injection.patch, warnings, templates, nativeSidecars });
 }
