@@ -103,13 +103,13 @@ function skipAdmittable(
 export function injectPod(pod: JsonObject, context: InjectionContext, namespace = ''): PodInjection {
   const annotations = objectAt(objectAt(pod, 'metadata'), 'annotations');
   if (isInjected(annotations, context.keys)) {
-    return outcome(Decision.AlreadyInjected);
+    return outcome(Decision.AlreadyInjected, { nativeSidecars: context.nativeSidecars });
   }
   const labels = context.namespaceLabels?.(namespace);
   const policy = evaluatePolicy(pod, { namespace, namespaceLabels: labels }, context.policy ?? EMPTY_POLICY, context.keys);
   const warnings = [...policy.warnings];
   if (policy.requests.length === 0 && policy.problems.length === 0) {
-    return outcome(Decision.NotRequested, { warnings, policy });
+    return outcome(Decision.NotRequested, { warnings, policy, nativeSidecars: context.nativeSidecars });
   }
 
   const sources = new Map(policy.requests.map((request) => [request.name, request.source]));

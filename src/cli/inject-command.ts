@@ -28,10 +28,10 @@ export async function readInput(file: string, stdin: NodeJS.ReadableStream = pro
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function injectDocument(doc: Document, context: InjectionContext, errors: string[], warnings: string[]): void {
+function injectDocument(doc: Document, context: InjectionContext, defaultNamespace: string, errors: string[], warnings: string[]): void {
   const object: unknown = doc.toJS();
   const metadata = isObject(object) && isObject(object.metadata) ? object.metadata : {};
-  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
   for (const location of findPods(object)) {
     const result = injectPod(location.pod, context, namespace);
     warnings.push(...result.warnings.map((warning) => `${location.owner}: ${warning}`));
@@ -48,7 +48,7 @@ function injectDocument(doc: Document, context: InjectionContext, errors: string
  * webhook would, and prints all documents back with comments and layout kept.
  * Documents without Pods pass through unchanged.
  */
-export function injectManifests(text: string, context: InjectionContext, source = 'input'): InjectResult {
+export function injectManifests(text: string, context: InjectionContext, source = 'input', defaultNamespace = 'default'): InjectResult {
   const documents = parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(documents) ? documents : [];
   const errors: string[] = [];
@@ -59,7 +59,7 @@ export function injectManifests(text: string, context: InjectionContext, source 
       errors.push(...doc.errors.map((error) => `${source}: invalid YAML: ${error.message}`));
       continue;
     }
-    injectDocument(doc, context, errors, warnings);
+    injectDocument(doc, context, defaultNamespace, errors, warnings);
   }
   if (errors.length > 0) {
     return { output: '', errors, warnings };

@@ -110,8 +110,29 @@ describe('inject command', () => {
     await writeFile(path.join(templates, 'bad.yaml'), 'apiVersion: sidecar-injector.io/v1alpha1\nkind: SidecarTemplate\nmetadata:\n  name: Bad\n');
     const result = await run(['inject', '-f', '-', '--templates-dir', templates], manifest);
     expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invalid files:');
     expect(result.stderr).toContain(`${path.join(templates, 'bad.yaml')}:1:1: template must have required property 'spec'`);
     expect(result.stderr).toContain(`${path.join(templates, 'bad.yaml')}:4:9: metadata.name must match pattern`);
+  });
+});
+
+describe('explain command', () => {
+  test('prints parameter origins as JSON', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    sidecar-injector.io/inject: log-collector\n    sidecar-injector.io/log-collector.log-path: /var/log/nginx\nspec:\n  containers: [{name: web, image: nginx}]\n';
+    const result = await run(['explain', '-f', '-', '--namespace', 'shop', '--namespace-labels', 'team=web', '-o', 'json'], pod);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [explanation] = JSON.parse(result.stdout);
+    expect(explanation.object).toBe('Pod/web');
+    expect(explanation.namespace).toBe('shop');
+    const logPath = explanation.templates[0].parameters.find((p: { name: string }) => p.name === 'log-path');
+    expect(logPath).toEqual({ name: 'log-path', value: '/var/log/nginx', from: 'annotation sidecar-injector.io/log-collector.log-path' });
+  });
+
+  test('bad namespace labels exit 2', async () => {
+    const result = await run(['explain', '-f', '-', '--namespace-labels', 'team'], manifest);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('sidecar-injector explain: --namespace-labels has "team"; expected key=value pairs separated by commas\n');
   });
 });
 
