@@ -36,7 +36,7 @@ beforeAll(async () => {
   context = {
     ...shipped,
     policy: await loadPolicies(dir, shipped.templates),
-    namespaceLabels: (namespace) => (namespace === 'shop' ? { 'team-tier': 'prod' } : {}),
+    namespaceLabels: (namespace): Record<string, string> => (namespace === 'shop' ? { 'team-tier': 'prod' } : {}),
   };
 });
 
