@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InjectionContext } from '../../src/admission/inject-pod.js';
-import type { PodSummary } from '../../src/cluster/api.js';
+import type { NamespaceInfo, PodSummary } from '../../src/cluster/api.js';
 import { explainPod } from '../../src/explain.js';
 import { loadPolicies } from '../../src/policy/load.js';
 import { buildReport, formatReport } from '../../src/report.js';
@@ -88,7 +88,7 @@ describe('buildReport', () => {
       summary('job', 'dev', {}, { serviceAccountName: 'batch' }),
       summary('done', 'shop', {}, { phase: 'Succeeded' }),
     ];
-    const namespaces = [
+    const namespaces: NamespaceInfo[] = [
       { name: 'shop', labels: { 'team-tier': 'prod' }, resourceVersion: '1' },
       { name: 'dev', labels: {}, resourceVersion: '1' },
     ];
