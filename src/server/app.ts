@@ -1,13 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
-/** Readiness of the parts the webhook needs before it may receive traffic. */
-export interface Readiness {
-  /** Names of the parts not ready yet; empty when ready. */
-  notReady(): string[];
-}
+export type { Readiness } from './readiness.js';
 
 /** What the HTTP routes need from the process. */
 export interface AppDependencies {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { admit, type AdmissionOutcome } from '../admission/admit.js';
+import { admit } from '../admission/admit.js';
 import type { InjectionContext } from '../admission/inject-pod.js';
-import { decodeAdmissionReview, type AdmissionRequest } from '../admission/review.js';
-import { objectAt, stringAt } from '../injection/pod.js';
+import { decodeAdmissionReview } from '../admission/review.js';
+import { countAdmission, logAdmission } from './admission-log.js';
 import type { Metrics } from './metrics.js';
+import { isJsonContentType, readBody } from './request-body.js';
 
 /**
  * Largest request body accepted, in bytes. kube-apiserver accepts request
@@ -20,126 +21,85 @@ export interface MutateDependencies {
   readonly context: () => InjectionContext;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Sends `Connection: close` on every response while the server drains. */
-  readonly isDraining: () => boolean;
+  /**
+   * Sends `Connection: close` on responses while the server drains. The
+   * server from startHttpsServer already does this for every route.
+   */
+  readonly isDraining?: () => boolean;
   readonly maxBodyBytes?: number;
 }
 
-function sendText(res: ServerResponse, status: number, message: string, close: boolean): void {
+type MutateHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** HTTP error response to a request that is not a usable AdmissionReview. */
+interface Rejection {
+  readonly status: 400 | 413 | 415;
+  readonly reason: 'unsupported-content-type' | 'body-too-large' | 'invalid-json' | 'not-an-admission-review';
+  readonly message: string;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, close: boolean): void {
   res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(message) + 1,
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
     ...(close ? { Connection: 'close' } : {}),
   });
-  res.end(`${message}\n`);
-}
-
-function isJsonContentType(header: string | undefined): boolean {
-  const mediaType = header?.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json';
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve('too-large');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
-}
-
-function logAdmission(logger: Logger, request: AdmissionRequest, outcome: AdmissionOutcome, durationMs: number): void {
-  const metadata = objectAt(request.object, 'metadata');
-  const templates = outcome.injection?.templates.map(({ template }) => template.name) ?? [];
-  const record = {
-    uid: request.uid,
-    namespace: request.namespace ?? '',
-    name: request.name || stringAt(metadata, 'name') || '',
-    generateName: stringAt(metadata, 'generateName'),
-    operation: request.operation,
-    dryRun: request.dryRun === true,
-    templates,
-    decision: outcome.decision,
-    reason: outcome.reason,
-    patchOperations: outcome.injection?.patch.length ?? 0,
-    warnings: outcome.review.response.warnings?.length ?? 0,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-  };
-  if (outcome.decision === 'denied') {
-    logger.info({ ...record, message: outcome.review.response.status?.message }, 'admission denied');
-  } else {
-    logger.info(record, 'admission');
-  }
-  logger.debug({ uid: request.uid, pod: request.object }, 'admission object');
-}
-
-function countAdmission(metrics: Metrics, outcome: AdmissionOutcome, seconds: number): void {
-  const templates = outcome.injection?.templates.map(({ template }) => template.name) ?? [];
-  for (const template of templates.length > 0 ? templates : ['']) {
-    metrics.admissions.inc({ decision: outcome.decision, template, reason: outcome.reason });
-  }
-  metrics.handlerDuration.observe({ decision: outcome.decision }, seconds);
+  res.end(body);
 }
 
 /**
  * Creates the POST /mutate handler: reads and checks the body, runs the
  * admission pipeline, and sends the review back. A body that is not an
- * AdmissionReview v1 gets HTTP 400; everything decodable gets HTTP 200 with a
- * review that echoes the request's uid.
+ * AdmissionReview v1 gets HTTP 400, a body over the limit 413 and a
+ * Content-Type other than application/json 415. Everything decodable gets
+ * HTTP 200 with a review that echoes the request's uid.
  */
-export function createMutateHandler(deps: MutateDependencies): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createMutateHandler(deps: MutateDependencies): MutateHandler {
   const limit = deps.maxBodyBytes ?? MAX_BODY_BYTES;
+  const isDraining = deps.isDraining ?? (() => false);
+
+  const reject = (req: IncomingMessage, res: ServerResponse, rejection: Rejection, close = isDraining()) => {
+    deps.metrics.invalidRequests.inc({ code: String(rejection.status) });
+    // JSON.parse messages quote part of the body, which may contain env values, so only the reason is logged for them.
+    const logged = rejection.reason === 'invalid-json' ? {} : { message: rejection.message };
+    deps.logger.warn({ status: rejection.status, reason: rejection.reason, ...logged, remoteAddress: req.socket.remoteAddress }, 'mutate request rejected');
+    send(res, rejection.status, 'text/plain; charset=utf-8', `${rejection.message}\n`, close);
+  };
+
   return async (req, res) => {
-    const close = deps.isDraining();
+    const start = performance.now();
     if (!isJsonContentType(req.headers['content-type'])) {
-      sendText(res, 415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json`, close);
+      const message = `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json`;
+      reject(req, res, { status: 415, reason: 'unsupported-content-type', message });
       req.resume();
       return;
     }
-    const body = await readBody(req, limit);
-    const start = performance.now();
-    if (body === 'too-large') {
-      sendText(res, 413, `request body is larger than the limit of ${limit} bytes`, true);
+    const result = await readBody(req, limit);
+    if (result.kind === 'aborted') {
+      deps.logger.debug({ remoteAddress: req.socket.remoteAddress }, 'client closed the connection before sending the whole body');
+      return;
+    }
+    if (result.kind === 'too-large') {
+      // Closing the connection ends the upload of the rest of the body instead of reading it all.
+      reject(req, res, { status: 413, reason: 'body-too-large', message: `request body is larger than the limit of ${limit} bytes` }, true);
       return;
     }
 
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(result.body.toString('utf8'));
     } catch (error) {
-      sendText(res, 400, `request body is not valid JSON: ${(error as Error).message}`, close);
+      reject(req, res, { status: 400, reason: 'invalid-json', message: `request body is not valid JSON: ${(error as Error).message}` });
       return;
     }
     const decoded = decodeAdmissionReview(parsed);
     if (!decoded.ok) {
-      sendText(res, 400, decoded.message, close);
+      reject(req, res, { status: 400, reason: 'not-an-admission-review', message: decoded.message });
       return;
     }
 
     const outcome = admit(decoded.request, deps.context());
-    const payload = JSON.stringify(outcome.review);
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(payload),
-      ...(close ? { Connection: 'close' } : {}),
-    });
-    res.end(payload);
+    send(res, 200, 'application/json', JSON.stringify(outcome.review), isDraining());
 
     const elapsed = performance.now() - start;
     countAdmission(deps.metrics, outcome, elapsed / 1000);
