@@ -67,7 +67,7 @@ export function explainPod(pod: JsonObject, namespace: string, context: Injectio
       })),
     })),
     optedOut: result.policy?.optedOut ?? [],
-    skipped: result.skipped,
+    skipped: result.skipped.map(({ template, reason }) => ({ template, reason })),
     problems: result.problems.map(({ code, message }) => ({ code, message })),
     warnings: result.warnings,
     patch: result.patch,

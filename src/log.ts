@@ -11,7 +11,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'sidecar-injector' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['pod.spec.containers[*].env[*].value', 'pod.spec.initContainers[*].env[*].value', 'env[*].value'],
+      paths: [
+        'pod.spec.containers[*].env[*].value',
+        'pod.spec.initContainers[*].env[*].value',
+        'pod.spec.ephemeralContainers[*].env[*].value',
+        'env[*].value',
+      ],
       censor: '[redacted]',
     },
   };

@@ -35,6 +35,8 @@ export type Decision = (typeof Decision)[keyof typeof Decision];
 /** A template left out under its `admit` failure policy, and why. */
 export interface SkippedTemplate {
   readonly template: string;
+  /** Code of the first problem, for metrics. */
+  readonly code: ProblemCode;
   readonly reason: string;
 }
 
@@ -87,8 +89,9 @@ function skipAdmittable(
   const byAnnotation = new Set(problems.filter((problem) => !ADMITTABLE.has(problem.code)).map((problem) => problem.template));
   const skippable = (problem: Problem) => isAdmittable(problem.template) && !byAnnotation.has(problem.template);
   for (const name of new Set(problems.filter(skippable).map((problem) => problem.template))) {
-    const reason = formatProblems(problems.filter((problem) => problem.template === name));
-    skipped.push({ template: name!, reason });
+    const own = problems.filter((problem) => problem.template === name);
+    const reason = formatProblems(own);
+    skipped.push({ template: name!, code: own[0]!.code, reason });
     warnings.push(`template ${name} (added by rule ${sources.get(name!)}) is not injected: ${reason}`);
   }
   return problems.filter((problem) => !skippable(problem));

@@ -47,11 +47,17 @@ export function logAdmission(logger: Logger, request: AdmissionRequest, outcome:
   }
 }
 
-/** Counts an admission once per template (once with template="" when there is none) and records its duration. */
+/**
+ * Counts an admission once per template (once with template="" when there is
+ * none), counts templates left out under their admit policy, and records the duration.
+ */
 export function countAdmission(metrics: Metrics, outcome: AdmissionOutcome, seconds: number): void {
   const templates = templateNames(outcome);
   for (const template of templates.length > 0 ? templates : ['']) {
     metrics.admissions.inc({ decision: outcome.decision, template, reason: outcome.reason });
+  }
+  for (const skipped of outcome.injection?.skipped ?? []) {
+    metrics.skippedTemplates.inc({ template: skipped.template, reason: skipped.code });
   }
   metrics.handlerDuration.observe({ decision: outcome.decision }, seconds);
 }

@@ -1,6 +1,7 @@
 import https from 'node:https';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,11 +25,14 @@ let keyFile: string;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  // `npm run build`, run with this Node so the test does not depend on PATH.
-  const build = promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot });
-  await build.catch((error: { stdout?: string; message: string }) => {
-    throw new Error(`npm run build failed, so dist/main.js cannot be tested:\n${error.stdout ?? error.message}`);
-  });
+  // npm test builds dist/ before jest starts; build here only when run on its own,
+  // so that no test rewrites dist/ while another one runs it.
+  if (!existsSync(path.join(repoRoot, 'dist/main.js'))) {
+    const build = promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot });
+    await build.catch((error: { stdout?: string; message: string }) => {
+      throw new Error(`npm run build failed, so dist/main.js cannot be tested:\n${error.stdout ?? error.message}`);
+    });
+  }
   dir = await mkdtemp(path.join(tmpdir(), 'drain-process-'));
   certFile = path.join(dir, 'tls.crt');
   keyFile = path.join(dir, 'tls.key');
