@@ -4,7 +4,7 @@ import type { NamespaceInformer } from './cluster/namespace-cache.js';
 import type { ServerVersionWatcher } from './cluster/server-version.js';
 import { ClusterErrorCode, isClusterError } from './cluster/errors.js';
 
-/** What the server reads from the cluster, kept in memory and refreshed in the background. */
+/** Cluster state the server keeps in memory and refreshes in the background. */
 export interface ClusterConnection {
   readonly api: ClusterApi;
   readonly namespaces: NamespaceInformer;

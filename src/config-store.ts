@@ -13,7 +13,7 @@ export interface ConfigSnapshot {
   readonly policy: PolicySet;
 }
 
-/** Where templates and policies come from, and how often to look for changes. */
+/** Directories of templates and policies, and the poll interval for changes. */
 export interface ConfigStoreOptions {
   readonly templatesDir: string;
   readonly policiesDir?: string;

@@ -5,7 +5,7 @@ import { formatParameterValue } from './templates/parameters.js';
 import type { JsonObject } from './templates/types.js';
 import type { RuleEvaluation } from './policy/evaluate.js';
 
-/** How one parameter got its value. */
+/** One parameter's value and its origin. */
 export interface ParameterExplanation {
   readonly name: string;
   readonly value: string;
@@ -13,7 +13,7 @@ export interface ParameterExplanation {
   readonly from: string;
 }
 
-/** Why a template is in the Pod and with which values. */
+/** A chosen template, the reason it was chosen, and its parameter values. */
 export interface TemplateExplanation {
   readonly name: string;
   readonly hash: string;

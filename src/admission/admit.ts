@@ -35,7 +35,7 @@ function skipReason(request: AdmissionRequest): string | undefined {
 }
 
 /**
- * Answers one AdmissionReview request: the whole admission pipeline, with no
+ * Builds the response to one AdmissionReview request: the whole admission pipeline, with no
  * I/O. Only CREATE of Pods is mutated; other kinds, operations and subresources
  * are allowed unchanged. dryRun requests get the same answer, since nothing
  * here has side effects.

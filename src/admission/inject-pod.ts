@@ -22,7 +22,7 @@ export interface InjectionContext {
   readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
 }
 
-/** Why a Pod was left as it was, or what happened to it. */
+/** Outcome of one Pod: injected, denied, or left unchanged and the reason. */
 export const Decision = {
   Injected: 'injected',
   Denied: 'denied',

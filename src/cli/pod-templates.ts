@@ -11,7 +11,7 @@ export interface PodLocation {
   readonly owner: string;
 }
 
-/** Where each workload kind keeps its pod template. */
+/** Path of the pod template in each workload kind. */
 const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],

@@ -27,7 +27,7 @@ export interface PolicyDecision {
   readonly warnings: string[];
 }
 
-/** What rules can see of a Pod: its namespace and labels, and its service account. */
+/** Namespace facts that rules read besides the Pod itself. */
 export interface PodFacts {
   readonly namespace: string;
   /** Labels of the namespace from the cache, or undefined when not known. */

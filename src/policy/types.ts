@@ -8,7 +8,7 @@ export interface LabelSelector {
   }[];
 }
 
-/** Which Pods a rule applies to. Every condition given must hold; none given matches all Pods. */
+/** Conditions on the Pods a rule applies to. Every condition given must hold, and a rule without any matches all Pods. */
 export interface RuleMatch {
   readonly namespaces?: readonly string[];
   readonly namespaceSelector?: LabelSelector;
@@ -22,7 +22,7 @@ export interface RuleParameterValue {
   readonly locked: boolean;
 }
 
-/** One policy rule: what it matches and what it says about templates. */
+/** One policy rule: its match conditions and its template settings. */
 export interface PolicyRule {
   readonly name: string;
   /** Policy file the rule came from, for messages. */

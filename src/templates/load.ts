@@ -171,7 +171,7 @@ export function parseTemplateFile(
 /**
  * Loads every `*.yaml` and `*.yml` file in a directory as a template. Throws a
  * TemplateLoadError listing every problem when any file is invalid, when two
- * files declare the same name, or when the directory holds no template.
+ * files declare the same name, or when the directory contains no template.
  */
 export async function loadTemplates(directory: string): Promise<TemplateSet> {
   const entries = await readdir(directory);

@@ -36,7 +36,7 @@ export interface ParameterSpec {
   readonly values?: readonly string[];
 }
 
-/** Where a template's init containers and native sidecars go among the Pod's own. */
+/** Position of a template's init containers and native sidecars among the Pod's own. */
 export const InitContainerPosition = {
   /** Before the Pod's own init containers, so they run first. */
   First: 'first',
@@ -46,7 +46,7 @@ export const InitContainerPosition = {
 export type InitContainerPosition =
   (typeof InitContainerPosition)[keyof typeof InitContainerPosition];
 
-/** What happens to a Pod when a template cannot be injected. */
+/** Handling of a Pod when a template cannot be injected. */
 export const FailurePolicy = {
   /** The Pod is rejected: the app cannot run without this sidecar. */
   Deny: 'deny',
@@ -55,7 +55,7 @@ export const FailurePolicy = {
 } as const;
 export type FailurePolicy = (typeof FailurePolicy)[keyof typeof FailurePolicy];
 
-/** What the Pod's own containers receive from a template. */
+/** Mounts and env vars a template gives the Pod's own containers. */
 export interface AppContainerChanges {
   /** Placeholder or literal naming the app containers that get the changes. */
   readonly select: unknown;
@@ -81,7 +81,7 @@ export interface SidecarTemplate {
   readonly hash: string;
   readonly parameters: readonly ParameterSpec[];
   readonly initContainerPosition: InitContainerPosition;
-  /** Where classic sidecars go: `first` holds the app until they are up (see postStart). */
+  /** Position of classic sidecars: `first` starts them before the app (see postStart). */
   readonly classicContainerPosition: InitContainerPosition;
   readonly failurePolicy: FailurePolicy;
   /** Whether the template may run in Windows Pods. */
