@@ -1,6 +1,6 @@
 import { formatProblems, ProblemCode, type Problem } from '../problems.js';
 import type { JsonObject, TemplateSet } from '../templates/types.js';
-import type { AnnotationKeys } from '../injection/annotations.js';
+import { unknownAnnotations, type AnnotationKeys } from '../injection/annotations.js';
 import { planInjection } from '../injection/inject.js';
 import type { AddOperation } from '../injection/patch.js';
 import { objectAt } from '../injection/pod.js';
@@ -8,7 +8,7 @@ import { resolveTemplates, type ResolvedTemplate } from '../injection/resolve.js
 import { isInjected } from '../injection/status.js';
 import { evaluatePolicy, type PolicyDecision } from '../policy/evaluate.js';
 import { EMPTY_POLICY, type PolicySet } from '../policy/types.js';
-import { chooseSidecarMode, dropLinuxOnly, enforcedLevel, warnAboutCompletion } from './pod-checks.js';
+import { checkPodShape, chooseSidecarMode, dropLinuxOnly, enforcedLevel, warnAboutCompletion } from './pod-checks.js';
 
 /** Everything one injection needs besides the Pod. Built once, shared by requests. */
 export interface InjectionContext {
@@ -111,8 +111,16 @@ export function injectPod(pod: JsonObject, context: InjectionContext, namespace 
   const labels = context.namespaceLabels?.(namespace);
   const policy = evaluatePolicy(pod, { namespace, namespaceLabels: labels }, context.policy ?? EMPTY_POLICY, context.keys);
   const warnings = [...policy.warnings];
+  for (const key of unknownAnnotations(context.keys, annotations)) {
+    warnings.push(`annotation ${key} is not known and is ignored; under ${context.keys.prefix}/ the injector reads inject, native-sidecars and <template>.<parameter>`);
+  }
   if (policy.requests.length === 0 && policy.problems.length === 0) {
     return outcome(Decision.NotRequested, { warnings, policy, nativeSidecars: context.nativeSidecars });
+  }
+
+  const shapeProblems = checkPodShape(pod);
+  if (shapeProblems.length > 0) {
+    return outcome(Decision.Denied, { problems: shapeProblems, warnings, policy, nativeSidecars: context.nativeSidecars });
   }
 
   const sources = new Map(policy.requests.map((request) => [request.name, request.source]));

@@ -69,3 +69,19 @@ export function readTemplateList(value: unknown): string[] {
     .map((name) => name.trim())
     .filter((name) => name !== '');
 }
+
+/**
+ * Lists annotations under the prefix that the injector does not read, such as
+ * a misspelt `inject` or a parameter without its template name, so that the
+ * Pod's author gets a warning instead of a silently ignored setting.
+ */
+export function unknownAnnotations(keys: AnnotationKeys, annotations: Readonly<Record<string, unknown>>): string[] {
+  const known = new Set([keys.inject, keys.status, keys.nativeSidecars]);
+  return Object.keys(annotations).filter((key) => {
+    if (!key.startsWith(`${keys.prefix}/`) || known.has(key)) {
+      return false;
+    }
+    const dot = key.indexOf('.', keys.prefix.length + 1);
+    return dot <= keys.prefix.length + 1 || dot === key.length - 1;
+  });
+}

@@ -31,6 +31,12 @@ function selectAppContainers(
   return indices;
 }
 
+/** Reduces a path to the directory the container runtime mounts on: no repeated or trailing "/". */
+function normalizePath(path: string): string {
+  const collapsed = path.replace(/\/+/g, '/');
+  return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
+}
+
 function addMount(
   container: JsonObject,
   change: AppContainerChange,
@@ -40,7 +46,8 @@ function addMount(
 ): void {
   const mountPath = String(mount.mountPath);
   const name = stringAt(container, 'name');
-  const current = [...objectsAt(container, 'volumeMounts'), ...change.mounts].find((m) => stringAt(m, 'mountPath') === mountPath);
+  const target = normalizePath(mountPath);
+  const current = [...objectsAt(container, 'volumeMounts'), ...change.mounts].find((m) => normalizePath(String(m.mountPath ?? '')) === target);
   if (current === undefined) {
     change.mounts.push(mount);
   } else if (!jsonEqual(current, mount)) {

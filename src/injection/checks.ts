@@ -2,7 +2,8 @@ import { ProblemCode, type Problem } from '../problems.js';
 import type { JsonObject } from '../templates/types.js';
 import { containerViolations, volumeViolations, type PodSecurityLevel } from './pod-security.js';
 import { allPlaced, type Placement } from './placement.js';
-import { containerNames, isObject, objectsAt, stringAt } from './pod.js';
+import { parseQuantity } from '../templates/quantity.js';
+import { containerNames, isObject, objectAt, objectsAt, stringAt } from './pod.js';
 
 /** Rejects injected container names already used in the Pod or by another template. */
 export function checkContainerNames(spec: JsonObject, placement: Placement, problems: Problem[]): void {
@@ -88,6 +89,30 @@ export function checkPodSecurity(
     const violations = volumeViolations(volume, level.level);
     if (violations.length > 0 && isObject(volume)) {
       problems.push({ code: ProblemCode.PodSecurity, template, message: `${enforced}, but volume ${String(volume.name)} of template ${template} ${violations.join(', ')}` });
+    }
+  }
+}
+
+/**
+ * Rejects an injected container whose resource request is above its limit,
+ * which the API server would reject; the values come from separate parameters,
+ * so each can be valid on its own.
+ */
+export function checkResources(placement: Placement, problems: Problem[]): void {
+  for (const { template, container } of allPlaced(placement)) {
+    const resources = objectAt(container, 'resources');
+    const requests = objectAt(resources, 'requests');
+    const limits = objectAt(resources, 'limits');
+    for (const [name, request] of Object.entries(requests)) {
+      const limit = limits[name];
+      if (limit === undefined || (parseQuantity(String(request)) ?? 0) <= (parseQuantity(String(limit)) ?? Infinity)) {
+        continue;
+      }
+      problems.push({
+        code: ProblemCode.InvalidParameter,
+        template,
+        message: `template ${template} requests ${String(request)} of ${name} for container ${String(container.name)}, above its limit ${String(limit)}; set the template's ${name} request and limit parameters so that the request is at most the limit`,
+      });
     }
   }
 }

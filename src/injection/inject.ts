@@ -2,7 +2,7 @@ import type { Problem } from '../problems.js';
 import type { JsonObject } from '../templates/types.js';
 import type { AnnotationKeys } from './annotations.js';
 import { planAppContainers } from './app-containers.js';
-import { checkContainerNames, checkPodSecurity, checkPorts } from './checks.js';
+import { checkContainerNames, checkPodSecurity, checkPorts, checkResources } from './checks.js';
 import { appendItems, pointer, setMapEntry, type AddOperation } from './patch.js';
 import { placeContainers, type PlacedContainer, type Placement } from './placement.js';
 import type { PodSecurityLevel } from './pod-security.js';
@@ -78,6 +78,7 @@ export function planInjection(pod: JsonObject, templates: readonly ResolvedTempl
   const placement = placeContainers(templates, options.nativeSidecars, pod);
   checkContainerNames(spec, placement, problems);
   checkPorts(spec, placement, problems);
+  checkResources(placement, problems);
   const volumes = mergeVolumes(spec, templates, problems);
   if (options.podSecurity) {
     checkPodSecurity(pod, placement, volumes, options.podSecurity, problems);

@@ -44,6 +44,17 @@ export interface Resolution {
   readonly warnings: string[];
 }
 
+/** Longest part of a value quoted in a message; the rest is counted, not repeated. */
+const QUOTED_VALUE_MAX = 120;
+
+/** Quotes a value for a message, shortened when long. */
+export function quoteValue(value: string): string {
+  if (value.length <= QUOTED_VALUE_MAX) {
+    return JSON.stringify(value);
+  }
+  return `${JSON.stringify(value.slice(0, QUOTED_VALUE_MAX))}... (${value.length} characters)`;
+}
+
 function knownList(names: Iterable<string>): string {
   return [...names].join(', ');
 }
@@ -77,7 +88,7 @@ function resolveParameters(
     if (fromRule?.locked && fromAnnotation && fromAnnotation.value !== fromRule.value) {
       fail(
         ProblemCode.PolicyViolation,
-        `annotation ${key} is "${fromAnnotation.value}", but rule ${fromRule.rule} locks ${template.name}.${spec.name} to "${fromRule.value}"; remove the annotation`,
+        `annotation ${key} is ${quoteValue(fromAnnotation.value)}, but rule ${fromRule.rule} locks ${template.name}.${spec.name} to ${quoteValue(fromRule.value)}; remove the annotation`,
       );
       continue;
     }
@@ -107,7 +118,7 @@ function resolveParameters(
     const parsed = parseParameterValue(spec, raw);
     if (!parsed.ok) {
       const source = origin.kind === 'annotation' ? `annotation ${key}` : origin.kind === 'rule' ? `rule ${origin.rule} value for ${key}` : `default of ${key}`;
-      fail(ProblemCode.InvalidParameter, `${source} is ${JSON.stringify(raw)}; expected ${parsed.expected}`);
+      fail(ProblemCode.InvalidParameter, `${source} is ${quoteValue(raw)}; expected ${parsed.expected}`);
       continue;
     }
     values.set(spec.name, parsed.value);
@@ -145,7 +156,7 @@ export function resolveTemplates(
     if (!template) {
       problems.push({
         code: ProblemCode.UnknownTemplate,
-        message: `template "${request.name}" requested by ${request.source === 'annotation' ? keys.inject : `rule ${request.source}`} is not known; known templates: ${knownList(templates.keys())}`,
+        message: `template ${quoteValue(request.name)} requested by ${request.source === 'annotation' ? keys.inject : `rule ${request.source}`} is not known; known templates: ${knownList(templates.keys())}`,
       });
       continue;
     }

@@ -1,3 +1,4 @@
+import { parseQuantity } from './quantity.js';
 import type { ParameterSpec, ParameterValue } from './types.js';
 
 /** Result of parsing one parameter value: the typed value, or what is accepted. */
@@ -13,9 +14,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // registry, path components, then a tag and/or a sha256 digest.
 const IMAGE =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-// Kubernetes resource.Quantity: a signed decimal with an optional binary,
-// decimal-SI or exponent suffix (k8s.io/apimachinery/pkg/api/resource).
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 // Control characters other than tab and newline; `text` allows those two.
 const CONTROL_EXCEPT_TAB_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -118,8 +116,11 @@ export function parseParameterValue(spec: ParameterSpec, raw: string): ParseResu
     }
     case 'image':
       return parseByPattern(raw, IMAGE, 'a container image reference such as registry.example.com/team/app:1.2', 512);
-    case 'quantity':
-      return parseByPattern(raw, QUANTITY, 'a Kubernetes quantity such as 100m, 64Mi or 1', 64);
+    case 'quantity': {
+      // Resource amounts and volume sizes cannot be negative.
+      const amount = raw.length <= 64 ? parseQuantity(raw) : undefined;
+      return amount !== undefined && amount >= 0 ? ok(raw) : fail('a non-negative Kubernetes quantity such as 100m, 64Mi or 1');
+    }
     case 'envName':
       return parseByPattern(raw, ENV_NAME, 'an environment variable name such as DB_HOST', 256);
     case 'enum': {

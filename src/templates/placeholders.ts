@@ -24,18 +24,22 @@ export function placeholderNames(text: string): string[] {
  * for containerPort), unless it has the `| string` filter (for env values and
  * args, which Kubernetes requires as strings). Otherwise each placeholder is
  * replaced by the value's text. Replacement text is never scanned again, so a
- * value containing `{{x}}` stays literal.
+ * value containing `{{x}}` stays literal. With `escapeDollar`, for command,
+ * args and env, each `$` of a value becomes `$$`, because the kubelet expands
+ * `$(VAR)` there and turns `$$` back into `$`.
  */
-export function substitute(text: string, values: ReadonlyMap<string, ParameterValue>): unknown {
+export function substitute(text: string, values: ReadonlyMap<string, ParameterValue>, escapeDollar = false): unknown {
+  const escape = (value: string) => (escapeDollar ? value.replaceAll('$', '$$$$') : value);
   const whole = WHOLE_PLACEHOLDER.exec(text);
   if (whole !== null && whole[2] === undefined) {
-    return values.get(whole[1]!);
+    const value = values.get(whole[1]!);
+    return typeof value === 'string' ? escape(value) : value;
   }
   if (!text.includes('{{')) {
     return text;
   }
   return text.replace(PLACEHOLDER, (_match, name: string) => {
     const value = values.get(name);
-    return value === undefined ? '' : formatParameterValue(value);
+    return value === undefined ? '' : escape(formatParameterValue(value));
   });
 }

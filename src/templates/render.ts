@@ -14,22 +14,25 @@ export interface RenderedTemplate {
   readonly appEnv: readonly JsonObject[];
 }
 
+/** Container fields where the kubelet expands `$(VAR)` references. */
+const EXPANDED_FIELDS = new Set(['command', 'args', 'env']);
+
 /**
  * Copies a parsed template value, substituting parameters in every string.
  * Only values change: objects keep their keys and arrays their length, so the
  * rendered shape is the template's shape whatever the parameter values are.
  */
-function renderValue(value: unknown, values: ReadonlyMap<string, ParameterValue>): unknown {
+function renderValue(value: unknown, values: ReadonlyMap<string, ParameterValue>, expanded = false): unknown {
   if (typeof value === 'string') {
-    return substitute(value, values);
+    return substitute(value, values, expanded);
   }
   if (Array.isArray(value)) {
-    return value.map((item) => renderValue(item, values));
+    return value.map((item) => renderValue(item, values, expanded));
   }
   if (value !== null && typeof value === 'object') {
     const copy: JsonObject = {};
     for (const [key, inner] of Object.entries(value)) {
-      copy[key] = renderValue(inner, values);
+      copy[key] = renderValue(inner, values, expanded || EXPANDED_FIELDS.has(key));
     }
     return copy;
   }
@@ -63,6 +66,6 @@ export function renderTemplate(
     volumes: renderList(body.volumes, values),
     appContainerSelection: toSelection(renderValue(body.appContainers.select, values)),
     appVolumeMounts: renderList(body.appContainers.volumeMounts, values),
-    appEnv: renderList(body.appContainers.env, values),
+    appEnv: body.appContainers.env.map((item) => renderValue(item, values, true) as JsonObject),
   };
 }

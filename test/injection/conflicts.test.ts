@@ -117,3 +117,63 @@ describe('missing lists', () => {
     ]);
   });
 });
+
+describe('malformed Pods', () => {
+  test.each([
+    ['no spec', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { [inject]: 'log-collector' } } }, 'the Pod has no spec object'],
+    ['empty containers', pod({ containers: [] }, { [inject]: 'log-collector' }), 'spec.containers must be a non-empty list of containers'],
+    ['env as an object', pod({ containers: [{ name: 'app', image: 'app', env: { A: '1' } }] }, { [inject]: 'ambassador', 'sidecar-injector.io/ambassador.upstream-host': 'db' }), 'spec.containers[0].env must be a list'],
+    ['volumes as an object', pod({ containers: [{ name: 'app', image: 'app' }], volumes: {} }, { [inject]: 'log-collector' }), 'spec.volumes must be a list'],
+  ])('%s is denied', async (_name, subject, message) => {
+    const outcome = await run(subject as JsonObject);
+    expect(outcome.injection?.problems.map((p) => p.code)).toEqual([ProblemCode.InvalidPod]);
+    expect(outcome.review.response.status?.message).toBe(`${message}; fix the Pod's manifest`);
+  });
+});
+
+describe('parameter checks after rendering', () => {
+  test('request above limit is denied', async () => {
+    const outcome = await run(
+      pod({ containers: [{ name: 'app', image: 'app' }] }, {
+        [inject]: 'log-collector',
+        'sidecar-injector.io/log-collector.memory-request': '1Gi',
+        'sidecar-injector.io/log-collector.memory-limit': '128Mi',
+      }),
+    );
+    expect(outcome.review.response.status?.message).toBe(
+      "template log-collector requests 1Gi of memory for container log-collector, above its limit 128Mi; set the template's memory request and limit parameters so that the request is at most the limit",
+    );
+  });
+
+  test('negative quantity is invalid', async () => {
+    const outcome = await run(pod({ containers: [{ name: 'app', image: 'app' }] }, { [inject]: 'log-collector', 'sidecar-injector.io/log-collector.memory-limit': '-1Gi' }));
+    expect(outcome.review.response.status?.message).toContain('is "-1Gi"; expected a non-negative Kubernetes quantity');
+  });
+
+  test('trailing slash is the same mount path', async () => {
+    const spec = {
+      containers: [{ name: 'app', image: 'app', volumeMounts: [{ name: 'data', mountPath: '/var/log/app/' }] }],
+      volumes: [{ name: 'data', emptyDir: {} }],
+    };
+    const outcome = await run(pod(spec, { [inject]: 'log-collector' }));
+    expect(outcome.injection?.problems.map((p) => p.code)).toEqual([ProblemCode.MountConflict]);
+  });
+
+  test('long values are shortened in messages', async () => {
+    const outcome = await run(pod({ containers: [{ name: 'app', image: 'app' }] }, { [inject]: 'wait-for', 'sidecar-injector.io/wait-for.host': 'x'.repeat(100_000), 'sidecar-injector.io/wait-for.port': '1' }));
+    const message = outcome.review.response.status?.message ?? '';
+    expect(message).toContain('... (100000 characters)');
+    expect(message.length).toBeLessThan(400);
+  });
+});
+
+describe('unknown annotations', () => {
+  test('misspelt inject warns', async () => {
+    const outcome = await run(pod({ containers: [{ name: 'app', image: 'app' }] }, { 'sidecar-injector.io/injct': 'log-collector', 'sidecar-injector.io/log-path': '/x' }));
+    expect(outcome.decision).toBe('not-requested');
+    expect(outcome.review.response.warnings).toEqual([
+      'annotation sidecar-injector.io/injct is not known and is ignored; under sidecar-injector.io/ the injector reads inject, native-sidecars and <template>.<parameter>',
+      'annotation sidecar-injector.io/log-path is not known and is ignored; under sidecar-injector.io/ the injector reads inject, native-sidecars and <template>.<parameter>',
+    ]);
+  });
+});
