@@ -55,6 +55,8 @@ export const USAGE = `Usage: sidecar-injector [serve] [flags]
 
 Serves the mutating admission webhook over HTTPS. Every flag can also be set
 through an env var: --tls-cert-file is SIDECAR_INJECTOR_TLS_CERT_FILE.
+The offline commands (inject, explain, report) are listed by
+\`sidecar-injector help\`.
 
   --host ADDRESS             address to listen on (default 0.0.0.0)
   --port N                   HTTPS port (default 8443)
@@ -88,10 +90,23 @@ function envName(flag: string): string {
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+  if (value.trim() === '' || !Number.isInteger(parsed) || parsed < min || parsed > max) {
     throw new ConfigError(`--${flag} is "${value}"; expected an integer from ${min} to ${max}`);
   }
   return parsed;
+}
+
+/**
+ * Checks the annotation prefix: the part of an annotation key before "/" must
+ * be a DNS subdomain of at most 253 characters, or the API server rejects the
+ * status annotation the injector writes.
+ */
+function annotationPrefix(prefix: string): string {
+  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (prefix.length > 253 || !subdomain.test(prefix)) {
+    throw new ConfigError(`--annotation-prefix is "${prefix}"; expected a DNS subdomain such as sidecar-injector.example.com`);
+  }
+  return prefix;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -139,7 +154,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     tlsMinVersion: oneOf('tls-min-version', value('tls-min-version')!, ['1.2', '1.3']) === '1.2' ? 'TLSv1.2' : 'TLSv1.3',
     templatesDir: path.resolve(value('templates-dir')!),
     ...(policiesDir !== undefined ? { policiesDir: path.resolve(policiesDir) } : {}),
-    annotationPrefix: value('annotation-prefix')!,
+    annotationPrefix: annotationPrefix(value('annotation-prefix')!),
     sidecarMode: oneOf('sidecar-mode', value('sidecar-mode')!, Object.values(SidecarMode)),
     drainSeconds: integer('drain-seconds', value('drain-seconds')!, 0, 3600),
     logLevel: oneOf('log-level', value('log-level')!, ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

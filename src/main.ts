@@ -18,7 +18,14 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  await serve(config);
+  try {
+    await serve(config);
+  } catch (error) {
+    // Start-up failures (a missing certificate file, a port in use) end the
+    // process with one line, not a stack trace; the cause is in the message.
+    process.stderr.write(`sidecar-injector: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 await main(process.argv.slice(2));

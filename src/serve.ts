@@ -1,19 +1,17 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import express, { type Express } from 'express';
 import type { InjectionContext } from './admission/inject-pod.js';
 import { connectCluster, type ClusterConnection } from './cluster-connection.js';
 import type { ServerConfig } from './config.js';
 import { openConfigStore, type ConfigStore } from './config-store.js';
-import { explainPod } from './explain.js';
 import { annotationKeys } from './injection/annotations.js';
-import { isObject } from './injection/pod.js';
 import { createLogger, type Logger } from './log.js';
 import { startSelfManagedTls, type SelfManagedTls } from './self-managed-tls.js';
 import { createApp } from './server/app.js';
 import { startHttpsServer, type WebhookServer } from './server/https-server.js';
 import { createMetrics, trackCertificateExpiry, type Metrics } from './server/metrics.js';
-import { MAX_BODY_BYTES, createMutateHandler } from './server/mutate-handler.js';
+import { explainRoute } from './server/explain-route.js';
+import { createMutateHandler } from './server/mutate-handler.js';
 import { createReadiness } from './server/readiness.js';
 import { fileTlsSource } from './tls/file-tls-source.js';
 import { generateSelfSigned } from './tls/self-signed.js';
@@ -83,20 +81,6 @@ function nativeSidecars(config: ServerConfig, cluster: ClusterConnection | undef
   return () => cluster?.versions.supportsNativeSidecars() ?? false;
 }
 
-/** Routes POST /explain: the injector's decision for a Pod, as JSON, without admitting it. */
-function explainRoute(context: () => InjectionContext): (app: Express) => void {
-  return (app) => {
-    app.post('/explain', express.json({ limit: MAX_BODY_BYTES }), (req, res) => {
-      const namespace = typeof req.query.namespace === 'string' ? req.query.namespace : 'default';
-      if (!isObject(req.body) || !isObject(req.body.spec)) {
-        res.status(400).type('text/plain').send('request body must be a Pod as JSON; pass its namespace as ?namespace=NAME\n');
-        return;
-      }
-      res.json(explainPod(req.body, namespace, context()));
-    });
-  };
-}
-
 /** Starts the webhook server and stops it on SIGTERM or SIGINT after draining. */
 export async function serve(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
@@ -140,7 +124,8 @@ export async function serve(config: ServerConfig): Promise<void> {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
-      return;
+      logger.warn({ signal }, 'second stop signal: exiting without finishing the drain');
+      process.exit(1);
     }
     stopping = true;
     logger.info({ signal, drainSeconds: config.drainSeconds }, 'draining: readiness fails, requests are still served');

@@ -62,8 +62,11 @@ export function decodeAdmissionReview(body: unknown): DecodeResult {
   if (!isObject(request)) {
     return { ok: false, message: 'AdmissionReview has no request object' };
   }
-  if (typeof request.uid !== 'string' || request.uid === '') {
+  if (request.uid === undefined || request.uid === '') {
     return { ok: false, message: 'AdmissionReview request has no uid' };
+  }
+  if (typeof request.uid !== 'string') {
+    return { ok: false, message: `request.uid is a ${typeof request.uid}; expected a string` };
   }
   return { ok: true, request: request as JsonObject as unknown as AdmissionRequest };
 }

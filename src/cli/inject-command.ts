@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments, type Document } from 'yaml';
+import fastJsonPatch from 'fast-json-patch';
+import { parseAllDocuments, visit, type Document } from 'yaml';
 import { Decision, injectPod, type InjectionContext } from '../admission/inject-pod.js';
 import { formatProblems } from '../problems.js';
 import { isObject } from '../injection/pod.js';
-import { findPods } from './pod-templates.js';
+import type { AddOperation } from '../injection/patch.js';
+import type { JsonObject } from '../templates/types.js';
+import { findPods, type PodLocation } from './pod-templates.js';
 import { applyToDocument } from './yaml-patch.js';
 
 /** Result of injecting into a set of manifests: the output text, or why not. */
@@ -28,19 +31,74 @@ export async function readInput(file: string, stdin: NodeJS.ReadableStream = pro
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function hasAliases(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Walks to the object at a path of a manifest, such as a workload's pod template. */
+function objectAtPath(root: unknown, path: readonly (string | number)[]): JsonObject {
+  let current = root;
+  for (const key of path) {
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current as JsonObject;
+}
+
+/**
+ * Applies a Pod's patch to the decoded manifest instead of the node tree. Used
+ * for documents with YAML aliases, whose shared nodes cannot be edited in one
+ * place; the document is then printed from the patched data.
+ */
+function applyToObject(object: unknown, location: PodLocation, patch: readonly AddOperation[]): void {
+  const pod = structuredClone(location.pod);
+  const patched = fastJsonPatch.applyPatch(pod, patch as fastJsonPatch.Operation[], true, true).newDocument;
+  const target = objectAtPath(object, location.path);
+  if (location.path.length === 0) {
+    Object.assign(target, patched);
+  } else {
+    target.metadata = patched.metadata;
+    target.spec = patched.spec;
+  }
+}
+
 function injectDocument(doc: Document, context: InjectionContext, defaultNamespace: string, errors: string[], warnings: string[]): void {
   const object: unknown = doc.toJS();
   const metadata = isObject(object) && isObject(object.metadata) ? object.metadata : {};
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
+  const editNodes = !hasAliases(doc);
+  let changed = false;
+
   for (const location of findPods(object)) {
     const result = injectPod(location.pod, context, namespace);
     warnings.push(...result.warnings.map((warning) => `${location.owner}: ${warning}`));
     if (result.decision === Decision.Denied) {
       errors.push(`${location.owner}: ${formatProblems(result.problems)}`);
-    } else if (result.decision === Decision.Injected) {
+    } else if (result.decision === Decision.Injected && editNodes) {
       applyToDocument(doc, location.path, result.patch);
+    } else if (result.decision === Decision.Injected) {
+      applyToObject(object, location, result.patch);
+      changed = true;
     }
   }
+  if (changed) {
+    doc.contents = doc.createNode(object) as typeof doc.contents;
+    warnings.push(`${describeDocument(object)}: printed without its comments and anchors, because it uses YAML aliases`);
+  }
+  if (isObject(object) && isObject(metadata.annotations) && context.keys.inject in metadata.annotations && object.kind !== 'Pod') {
+    warnings.push(`${describeDocument(object)}: ${context.keys.inject} on the ${String(object.kind)} itself is ignored; put it in the annotations of its pod template`);
+  }
+}
+
+function describeDocument(object: unknown): string {
+  const metadata = isObject(object) && isObject(object.metadata) ? object.metadata : {};
+  return `${String(isObject(object) ? object.kind : 'document')}/${String(metadata.name ?? '(unnamed)')}`;
 }
 
 /**
@@ -59,7 +117,12 @@ export function injectManifests(text: string, context: InjectionContext, source 
       errors.push(...doc.errors.map((error) => `${source}: invalid YAML: ${error.message}`));
       continue;
     }
-    injectDocument(doc, context, defaultNamespace, errors, warnings);
+    try {
+      injectDocument(doc, context, defaultNamespace, errors, warnings);
+    } catch (error) {
+      // The yaml package refuses documents that expand aliases without bound.
+      errors.push(`${source}: cannot read the YAML: ${(error as Error).message}`);
+    }
   }
   if (errors.length > 0) {
     return { output: '', errors, warnings };

@@ -23,6 +23,9 @@ Commands:
   report                list running Pods with stale or missing injections
                         (reads the cluster of the current kubeconfig context)
 
+Flags of report: --templates-dir, --policies-dir, --annotation-prefix as below,
+  -l, --label-selector SELECTOR and -o, --output table|json.
+
 Flags of inject and explain:
   -f, --filename FILE        manifest file, or - for stdin (repeatable)
   --templates-dir DIR        template files (default: the shipped templates)
@@ -143,16 +146,20 @@ export async function runCli(argv: readonly string[]): Promise<number | 'serve'>
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command === 'report') {
-    const { runReport } = await import('./report-command.js');
-    return runReport(rest);
-  }
   const run = commands[command];
-  if (!run) {
+  if (!run && command !== 'report') {
     process.stderr.write(`sidecar-injector: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   try {
+    if (!run) {
+      const { runReport } = await import('./report-command.js');
+      return await runReport(rest);
+    }
     return await run(parseArgs({ args: [...rest], options, strict: true }).values);
   } catch (error) {
     if (error instanceof FileLoadError) {
@@ -160,7 +167,7 @@ export async function runCli(argv: readonly string[]): Promise<number | 'serve'>
       return 1;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    if (error instanceof UsageError || code === 'ENOENT' || code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES' || code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`sidecar-injector ${command}: ${(error as Error).message}\n`);
       return 2;
     }

@@ -28,6 +28,9 @@ export function createApp(deps: AppDependencies): Express {
   app.post('/mutate', (req, res, next) => {
     deps.mutate(req, res).catch(next);
   });
+  app.all('/mutate', (req, res) => {
+    res.status(405).set('Allow', 'POST').type('text/plain').send(`${req.method} is not allowed on /mutate; send a POST with an AdmissionReview\n`);
+  });
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
@@ -47,7 +50,7 @@ export function createApp(deps: AppDependencies): Express {
   deps.extraRoutes?.(app);
 
   app.use((req, res) => {
-    res.status(404).type('text/plain').send(`no route for ${req.method} ${req.path}; see POST /mutate, GET /healthz, GET /readyz, GET /metrics\n`);
+    res.status(404).type('text/plain').send(`no route for ${req.method} ${req.path}; see POST /mutate, POST /explain, GET /healthz, GET /readyz, GET /metrics\n`);
   });
   app.use((error: Error, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');

@@ -9,8 +9,10 @@ export type BodyResult =
 
 /** Tells whether a Content-Type header names application/json, parameters such as charset aside. */
 export function isJsonContentType(header: string | undefined): boolean {
-  const mediaType = header?.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json';
+  const [mediaType, ...parameters] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replaceAll('"', '');
+  // JSON is UTF-8 (RFC 8259); a body declared in another charset is not read as such.
+  return mediaType === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
 }
 
 /**

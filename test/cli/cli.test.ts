@@ -116,6 +116,31 @@ describe('inject command', () => {
   });
 });
 
+describe('inject edge cases', () => {
+  test('manifest with YAML aliases', async () => {
+    const withAlias = await run(['inject', '-f', '-', '--sidecar-mode', 'classic'], 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: &labels {app: web}\n  annotations: {sidecar-injector.io/inject: log-collector}\nspec:\n  nodeSelector: *labels\n  containers:\n    - {name: web, image: nginx}\n');
+    expect(withAlias.code).toBe(0);
+    expect(withAlias.stderr).toContain('printed without its comments and anchors, because it uses YAML aliases');
+    const [pod] = parseAllDocuments(withAlias.stdout).map((doc) => doc.toJS());
+    expect(pod.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'log-collector']);
+    expect(pod.spec.nodeSelector).toEqual({ app: 'web' });
+  });
+
+  test('directory as input exits 2', async () => {
+    const result = await run(['inject', '-f', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('EISDIR');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  test('annotation on the workload warns', async () => {
+    const misplaced = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: {sidecar-injector.io/inject: log-collector}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n';
+    const result = await run(['inject', '-f', '-'], misplaced);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('warning: Deployment/web: sidecar-injector.io/inject on the Deployment itself is ignored; put it in the annotations of its pod template\n');
+  });
+});
+
 describe('explain command', () => {
   test('prints parameter origins as JSON', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    sidecar-injector.io/inject: log-collector\n    sidecar-injector.io/log-collector.log-path: /var/log/nginx\nspec:\n  containers: [{name: web, image: nginx}]\n';
@@ -144,6 +169,25 @@ describe('serve command', () => {
     const result = await run(['serve', '--port', '0', '--host', '127.0.0.1', '--templates-dir', templates]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`invalid template file: ${path.join(templates, 'bad.yaml')}:6:3: spec must NOT have additional properties (sidecars)`);
+  });
+
+  test('rejects an invalid annotation prefix', async () => {
+    const result = await run(['serve', '--annotation-prefix', 'Bad Prefix!']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('sidecar-injector: --annotation-prefix is "Bad Prefix!"; expected a DNS subdomain such as sidecar-injector.example.com\n');
+  });
+
+  test('missing certificate file is one line', async () => {
+    const result = await run(['serve', '--port', '0', '--host', '127.0.0.1', '--tls-cert-file', path.join(dir, 'none.crt'), '--tls-key-file', path.join(dir, 'none.key')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^sidecar-injector: cannot start: .*none\.crt/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('report help prints usage', async () => {
+    const result = await run(['report', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Flags of report:');
   });
 
   test('rejects an invalid flag value', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InjectionContext } from '../../../src/admission/inject-pod.js';
 import { annotationKeys } from '../../../src/injection/annotations.js';
+import { explainRoute } from '../../../src/server/explain-route.js';
 import { createApp } from '../../../src/server/app.js';
 import { startHttpsServer, type ServerTimeouts, type TlsMinVersion, type WebhookServer } from '../../../src/server/https-server.js';
 import { createMetrics, trackCertificateExpiry, type Metrics } from '../../../src/server/metrics.js';
@@ -56,7 +57,7 @@ export async function startWebhook(options: FixtureOptions = {}): Promise<Webhoo
 
   const readiness = createReadiness();
   const mutate = createMutateHandler({ context: () => context, logger: log.logger, metrics });
-  const app = createApp({ mutate, readiness, metrics, logger: log.logger });
+  const app = createApp({ mutate, readiness, metrics, logger: log.logger, extraRoutes: explainRoute(() => context) });
   const webhook = await startHttpsServer(app, {
     host: '127.0.0.1',
     port: 0,
