@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClusterApi } from './cluster/api.js';
 import type { NamespaceInformer } from './cluster/namespace-cache.js';
 import type { ServerVersionWatcher } from './cluster/server-version.js';
 import { ClusterErrorCode, isClusterError } from './cluster/errors.js';
+
+/** Token file the kubelet mounts into Pods that use a service account. */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** Cluster state the server keeps in memory and refreshes in the background. */
 export interface ClusterConnection {
@@ -13,6 +19,18 @@ export interface ClusterConnection {
 }
 
 /**
+ * Whether a cluster configuration can exist, checked before importing the
+ * client library, which adds about 80 MiB of resident memory (measured on
+ * Node 24 with @kubernetes/client-node 2.0.1). The library still decides
+ * whether the configuration it finds is usable.
+ */
+function hasClusterConfig(): boolean {
+  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined && existsSync(SERVICE_ACCOUNT_TOKEN);
+  const kubeconfig = process.env.KUBECONFIG ?? path.join(homedir(), '.kube', 'config');
+  return inCluster || kubeconfig.split(path.delimiter).some((file) => file !== '' && existsSync(file));
+}
+
+/**
  * Connects to the API server of the in-cluster service account or the current
  * kubeconfig context, and starts the namespace informer and the version
  * watcher. Returns undefined when no configuration exists, as on a developer
@@ -20,6 +38,10 @@ export interface ClusterConnection {
  * The client library is imported here only, and only when this runs.
  */
 export async function connectCluster(logger: Logger): Promise<ClusterConnection | undefined> {
+  if (!hasClusterConfig()) {
+    logger.info('no in-cluster or kubeconfig configuration: running without namespace labels and cluster version');
+    return undefined;
+  }
   const { createKubeClusterApi } = await import('./cluster/kube-client.js');
   const { NamespaceInformer } = await import('./cluster/namespace-cache.js');
   const { ServerVersionWatcher } = await import('./cluster/server-version.js');
