@@ -7,7 +7,7 @@ import { isObject } from '../injection/pod.js';
 import type { AddOperation } from '../injection/patch.js';
 import type { JsonObject } from '../templates/types.js';
 import { findPods, type PodLocation } from './pod-templates.js';
-import { applyToDocument } from './yaml-patch.js';
+import { applyToDocument, NO_ALIASES } from './yaml-patch.js';
 
 /** Result of injecting into a set of manifests: the output text, or why not. */
 export interface InjectResult {
@@ -88,7 +88,7 @@ function injectDocument(doc: Document, context: InjectionContext, defaultNamespa
     }
   }
   if (changed) {
-    doc.contents = doc.createNode(object) as typeof doc.contents;
+    doc.contents = doc.createNode(object, NO_ALIASES) as typeof doc.contents;
     warnings.push(`${describeDocument(object)}: printed without its comments and anchors, because it uses YAML aliases`);
   }
   if (isObject(object) && isObject(metadata.annotations) && context.keys.inject in metadata.annotations && object.kind !== 'Pod') {

@@ -1,6 +1,9 @@
 import { isMap, isSeq, type Document } from 'yaml';
 import type { AddOperation } from '../injection/patch.js';
 
+/** Prints repeated objects in full: injected values are shared between Pods and must not become YAML aliases. */
+export const NO_ALIASES = { aliasDuplicateObjects: false } as const;
+
 /** Splits a JSON Pointer into unescaped segments (RFC 6901). */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') {
@@ -24,16 +27,16 @@ export function applyToDocument(doc: Document, base: readonly (string | number)[
     const last = segments.pop()!;
     const parent = doc.getIn(segments, true);
     if (isSeq(parent)) {
-      const node = doc.createNode(operation.value);
+      const node = doc.createNode(operation.value, NO_ALIASES);
       if (last === '-') {
         parent.items.push(node);
       } else {
         parent.items.splice(Number(last), 0, node);
       }
     } else if (isMap(parent)) {
-      parent.set(doc.createNode(String(last)), doc.createNode(operation.value));
+      parent.set(doc.createNode(String(last)), doc.createNode(operation.value, NO_ALIASES));
     } else {
-      doc.setIn([...segments, last], doc.createNode(operation.value));
+      doc.setIn([...segments, last], doc.createNode(operation.value, NO_ALIASES));
     }
   }
 }

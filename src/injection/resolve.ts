@@ -127,10 +127,25 @@ function resolveParameters(
   return { values, origins };
 }
 
+/** Entries kept per template set; most Pods share a few parameter combinations. */
+const CACHE_ENTRIES = 1000;
+const cache = new WeakMap<TemplateSet, Map<string, Resolution>>();
+
+function cacheKey(requests: readonly TemplateRequest[], annotations: readonly ParameterAnnotation[], keys: AnnotationKeys): string {
+  return JSON.stringify([
+    keys.prefix,
+    requests.map(({ name, source, ruleParameters }) => [name, source, ruleParameters ? [...ruleParameters] : []]),
+    annotations.map(({ key, value }) => [key, value]),
+  ]);
+}
+
 /**
  * Looks up the requested templates, resolves their parameters from rules,
  * annotations and defaults, and renders them. Collects every problem of the
  * Pod instead of stopping at the first, so one denial names them all.
+ * Results are cached per template set and inputs, since rendering is the
+ * largest part of an admission and most Pods repeat the same settings; callers
+ * must treat the result as read-only.
  */
 export function resolveTemplates(
   requests: readonly TemplateRequest[],
@@ -138,10 +153,34 @@ export function resolveTemplates(
   templates: TemplateSet,
   keys: AnnotationKeys,
 ): Resolution {
+  const parameterAnnotations = readParameterAnnotations(keys, annotations);
+  const key = cacheKey(requests, parameterAnnotations, keys);
+  let entries = cache.get(templates);
+  if (!entries) {
+    entries = new Map();
+    cache.set(templates, entries);
+  }
+  const cached = entries.get(key);
+  if (cached) {
+    return cached;
+  }
+  const resolution = resolveUncached(requests, parameterAnnotations, templates, keys);
+  if (entries.size >= CACHE_ENTRIES) {
+    entries.delete(entries.keys().next().value!);
+  }
+  entries.set(key, resolution);
+  return resolution;
+}
+
+function resolveUncached(
+  requests: readonly TemplateRequest[],
+  parameterAnnotations: readonly ParameterAnnotation[],
+  templates: TemplateSet,
+  keys: AnnotationKeys,
+): Resolution {
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const resolved: ResolvedTemplate[] = [];
-  const parameterAnnotations = readParameterAnnotations(keys, annotations);
   const requested = new Set(requests.map((request) => request.name));
 
   for (const annotation of parameterAnnotations) {

@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 
@@ -17,10 +17,28 @@ export interface AppDependencies {
 }
 
 /**
- * Builds the express app: POST /mutate, GET /healthz (liveness), GET /readyz
- * (readiness, with the parts still missing) and GET /metrics (Prometheus).
+ * Builds the request listener: POST /mutate, GET /healthz (liveness), GET
+ * /readyz (readiness, with the parts still missing) and GET /metrics
+ * (Prometheus). POST /mutate, which carries every admission, goes straight to
+ * its handler; express routes the rest.
  */
-export function createApp(deps: AppDependencies): Express {
+export function createApp(deps: AppDependencies): RequestListener {
+  const app = createExpressApp(deps);
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === '/mutate') {
+      deps.mutate(req, res).catch((error: unknown) => {
+        deps.logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error; see the injector log\n');
+        }
+      });
+      return;
+    }
+    app(req, res);
+  };
+}
+
+function createExpressApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
