@@ -11,7 +11,7 @@ import { createApp } from './server/app.js';
 import { startHttpsServer, type WebhookServer } from './server/https-server.js';
 import { createMetrics, trackCertificateExpiry, type Metrics } from './server/metrics.js';
 import { explainRoute } from './server/explain-route.js';
-import { createMutateHandler } from './server/mutate-handler.js';
+import { createMutateHandler, type MutateHandler } from './server/mutate-handler.js';
 import { createReadiness } from './server/readiness.js';
 import { fileTlsSource } from './tls/file-tls-source.js';
 import { generateSelfSigned } from './tls/self-signed.js';
@@ -81,12 +81,26 @@ function nativeSidecars(config: ServerConfig, cluster: ClusterConnection | undef
   return () => cluster?.versions.supportsNativeSidecars() ?? false;
 }
 
-/** Starts the webhook server and stops it on SIGTERM or SIGINT after draining. */
-export async function serve(config: ServerConfig): Promise<void> {
-  const logger = createLogger(config.logLevel);
-  const metrics = createMetrics();
-  logger.info({ config }, 'starting sidecar-injector');
+/** A started webhook with everything it runs in the background. */
+export interface RunningWebhook {
+  readonly server: WebhookServer;
+  /** Drains for `seconds`, then closes the server and stops the background work. */
+  stop(seconds: number): Promise<void>;
+}
 
+/** Hooks for callers that embed the webhook, such as the benchmark. */
+export interface WebhookHooks {
+  /** Wraps the /mutate handler, for example to time it. */
+  readonly wrapMutate?: (handler: MutateHandler) => MutateHandler;
+}
+
+/**
+ * Starts the webhook: loads templates and policies (exiting with their errors
+ * when they are invalid), connects to the cluster when configured, opens the
+ * TLS source, and serves over HTTPS.
+ */
+export async function startWebhook(config: ServerConfig, logger: Logger, hooks: WebhookHooks = {}): Promise<RunningWebhook> {
+  const metrics = createMetrics();
   const store = await openConfigOrExit(config, logger, metrics);
   const loaded = store.current();
   logger.info({ templates: [...loaded.templates.values()].map(({ name, hash, source }) => ({ name, hash, source })), rules: loaded.policy.rules.map((rule) => rule.name) }, 'templates and policies loaded');
@@ -116,10 +130,30 @@ export async function serve(config: ServerConfig): Promise<void> {
   if (cluster) {
     readiness.register('namespace-cache', () => cluster.namespaces.hasSynced());
   }
-  const mutate = createMutateHandler({ context, logger, metrics, isDraining: () => server?.isDraining() ?? false });
+  const handler = createMutateHandler({ context, logger, metrics, isDraining: () => server?.isDraining() ?? false });
+  const mutate = hooks.wrapMutate ? hooks.wrapMutate(handler) : handler;
   const app = createApp({ mutate, readiness, metrics, logger, extraRoutes: explainRoute(context) });
   server = await startHttpsServer(app, { host: config.host, port: config.port, minVersion: config.tlsMinVersion, tls, logger });
   logger.info({ address: `https://${config.host}:${server.port}`, paths: ['/mutate', '/explain', '/healthz', '/readyz', '/metrics'] }, 'webhook listening');
+
+  const running = server;
+  return {
+    server: running,
+    stop: async (seconds) => {
+      await running.drain(seconds);
+      store.close();
+      tls.close();
+      await selfManaged?.stop();
+      await cluster?.stop();
+    },
+  };
+}
+
+/** Starts the webhook server and stops it on SIGTERM or SIGINT after draining. */
+export async function serve(config: ServerConfig): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  logger.info({ config }, 'starting sidecar-injector');
+  const webhook = await startWebhook(config, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -129,11 +163,7 @@ export async function serve(config: ServerConfig): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, drainSeconds: config.drainSeconds }, 'draining: readiness fails, requests are still served');
-    void server!.drain(config.drainSeconds).then(async () => {
-      store.close();
-      tls.close();
-      await selfManaged?.stop();
-      await cluster?.stop();
+    void webhook.stop(config.drainSeconds).then(() => {
       logger.info('stopped');
       process.exit(0);
     });

@@ -29,7 +29,7 @@ export interface MutateDependencies {
   readonly maxBodyBytes?: number;
 }
 
-type MutateHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type MutateHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** HTTP error response to a request that is not a usable AdmissionReview. */
 interface Rejection {
