@@ -24,7 +24,7 @@ if (!existsSync(seedDir)) {
 }
 
 async function loadInput(goldenCase: GoldenCase): Promise<JsonObject | undefined> {
-  const file = goldenCase.seed ? path.join(seedDir, goldenCase.seed) : path.join(repoRoot, 'test/golden/inputs', goldenCase.fixture!);
+  const file = inputFile(goldenCase);
   if (!existsSync(file)) {
     return undefined;
   }
@@ -51,19 +51,23 @@ async function compareWithGolden(file: string, actual: JsonObject): Promise<void
 
 const outputs: JsonObject[] = [];
 
+function inputFile(goldenCase: GoldenCase): string {
+  return goldenCase.seed ? path.join(seedDir, goldenCase.seed) : path.join(repoRoot, 'test/golden/inputs', goldenCase.fixture!);
+}
+
 describe.each(goldenCases)('golden $name', (goldenCase) => {
+  // Cases built from the Pod-patterns guide need ../shared; without it they are skipped.
+  const test = existsSync(inputFile(goldenCase)) ? globalThis.test : globalThis.test.skip;
+
   describe.each(modes)('%s sidecars', (mode) => {
-    let input: JsonObject | undefined;
+    let input: JsonObject;
     let injected: JsonObject;
 
     beforeAll(async () => {
-      input = await loadInput(goldenCase);
+      input = (await loadInput(goldenCase))!;
     });
 
     test('webhook patch gives the golden Pod', async () => {
-      if (!input) {
-        return;
-      }
       const context = await shippedContext(mode === 'native');
       const review = makeReview(input, { namespace: goldenCase.namespace ?? 'default' });
       const outcome = admit(review.request, context);
@@ -87,9 +91,6 @@ describe.each(goldenCases)('golden $name', (goldenCase) => {
     });
 
     test('second admission adds nothing', async () => {
-      if (!input) {
-        return;
-      }
       const context = await shippedContext(mode === 'native');
       const again = admit(makeReview(injected).request, context);
       expect(again.decision).toBe(goldenCase.decision ?? 'already-injected');
@@ -98,9 +99,6 @@ describe.each(goldenCases)('golden $name', (goldenCase) => {
     });
 
     test('CLI output equals webhook output', async () => {
-      if (!input) {
-        return;
-      }
       const context = await shippedContext(mode === 'native');
       const result = injectManifests(stringify(input), context);
       expect(result.errors).toEqual([]);
