@@ -47,7 +47,7 @@ function missedFindings(pod: PodSummary, labels: Readonly<Record<string, string>
 /**
  * Lists running Pods whose recorded template hash differs from the current
  * template (stale injections, fixed by restarting the Pod), and Pods that a
- * rule or their own annotation asks to inject but that carry no injection
+ * rule or their own annotation requests to inject but that carry no injection
  * (missed, for example created while the webhook was unreachable under
  * failurePolicy Ignore). Pods that are not running are left out.
  */

@@ -28,7 +28,7 @@ export interface SelfManagedTls {
 /**
  * Creates or loads the CA and serving certificate from a Secret, writes the
  * serving pair to files, and keeps the webhook configuration's caBundle in
- * step; then checks hourly whether to rotate. A new CA only starts signing
+ * step. Then it checks hourly whether to rotate. A new CA only starts signing
  * after its bundle was confirmed in the webhook configuration, so the API
  * server never meets a certificate it does not trust. Resolves after the
  * first run, which must succeed before the server can serve.
