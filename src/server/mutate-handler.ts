@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { admit } from '../admission/admit.js';
+import { admit, type AdmissionOutcome } from '../admission/admit.js';
 import type { InjectionContext } from '../admission/inject-pod.js';
-import { decodeAdmissionReview } from '../admission/review.js';
+import { decodeAdmissionReview, errored } from '../admission/review.js';
 import { countAdmission, logAdmission } from './admission-log.js';
 import type { Metrics } from './metrics.js';
 import { isJsonContentType, readBody } from './request-body.js';
@@ -98,7 +98,17 @@ export function createMutateHandler(deps: MutateDependencies): MutateHandler {
       return;
     }
 
-    const outcome = admit(decoded.request, deps.context());
+    let outcome: AdmissionOutcome;
+    try {
+      outcome = admit(decoded.request, deps.context());
+    } catch (error) {
+      // A bug must not turn into an HTTP error without a review: the API server
+      // then shows the message, and failurePolicy decides as for any failure.
+      deps.logger.error({ err: error, uid: decoded.request.uid }, 'admission failed with an unexpected error');
+      const review = errored(decoded.request.uid, `sidecar-injector failed on this request: ${(error as Error).message}; see the injector log`);
+      send(res, 200, 'application/json', JSON.stringify(review), isDraining());
+      return;
+    }
     send(res, 200, 'application/json', JSON.stringify(outcome.review), isDraining());
 
     const elapsed = performance.now() - start;
