@@ -97,8 +97,3 @@ export function patched(uid: string, patch: readonly AddOperation[], warnings: r
 export function denied(uid: string, message: string, warnings: readonly string[] = []): AdmissionReviewResponse {
   return review({ uid, allowed: false, status: { code: 403, reason: 'Forbidden', message }, ...withWarnings(warnings) });
 }
-
-/** Rejects the object because the webhook failed; status code 500 as for an internal error. */
-export function errored(uid: string, message: string): AdmissionReviewResponse {
-  return review({ uid, allowed: false, status: { code: 500, reason: 'InternalError', message } });
-}

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { admit, type AdmissionOutcome } from '../admission/admit.js';
 import type { InjectionContext } from '../admission/inject-pod.js';
-import { decodeAdmissionReview, errored } from '../admission/review.js';
+import { decodeAdmissionReview } from '../admission/review.js';
 import { countAdmission, logAdmission } from './admission-log.js';
 import type { Metrics } from './metrics.js';
 import { isJsonContentType, readBody } from './request-body.js';
@@ -102,11 +102,11 @@ export function createMutateHandler(deps: MutateDependencies): MutateHandler {
     try {
       outcome = admit(decoded.request, deps.context());
     } catch (error) {
-      // A bug must not turn into an HTTP error without a review: the API server
-      // then shows the message, and failurePolicy decides as for any failure.
+      // An error status makes the call fail, so the webhook's failurePolicy
+      // decides (Ignore admits the Pod unchanged). A review with allowed false
+      // would deny the Pod whatever the policy says.
       deps.logger.error({ err: error, uid: decoded.request.uid }, 'admission failed with an unexpected error');
-      const review = errored(decoded.request.uid, `sidecar-injector failed on this request: ${(error as Error).message}; see the injector log`);
-      send(res, 200, 'application/json', JSON.stringify(review), isDraining());
+      send(res, 500, 'text/plain; charset=utf-8', `sidecar-injector failed on request ${decoded.request.uid}; see the injector log\n`, isDraining());
       return;
     }
     send(res, 200, 'application/json', JSON.stringify(outcome.review), isDraining());

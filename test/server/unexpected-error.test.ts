@@ -6,7 +6,7 @@ import { memoryLogger } from './support/memory-logger.js';
 import { review } from './support/reviews.js';
 
 describe('mutate handler', () => {
-  test('unexpected error gives a review', async () => {
+  test('unexpected error fails the call', async () => {
     const log = memoryLogger();
     const handler = createMutateHandler({
       context: () => {
@@ -21,16 +21,10 @@ describe('mutate handler', () => {
       const body = JSON.stringify(review({ uid: 'u-error' }));
       const { port } = server.address() as AddressInfo;
       const response = await fetch(`http://127.0.0.1:${port}/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        response: {
-          uid: 'u-error',
-          allowed: false,
-          status: { code: 500, reason: 'InternalError', message: 'sidecar-injector failed on this request: templates not readable; see the injector log' },
-        },
-      });
+      // HTTP 500 makes the API server apply the webhook's failurePolicy.
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe('sidecar-injector failed on request u-error; see the injector log\n');
+      expect(log.records.some((record) => record.msg === 'admission failed with an unexpected error' && record.uid === 'u-error')).toBe(true);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
