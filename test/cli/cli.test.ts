@@ -1,30 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../support/checkers.js';
+import { runNode, type CommandResult } from '../support/run-command.js';
 
 const bin = path.join(repoRoot, 'bin/sidecar-injector.js');
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the built command (npm test builds dist/ first) with optional stdin. */
-function run(args: readonly string[], stdin = ''): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function run(args: readonly string[], stdin = ''): Promise<CommandResult> {
+  return runNode([bin, ...args], { stdin });
 }
 
 const manifest = `# the web tier

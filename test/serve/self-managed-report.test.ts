@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { FakeApiServer } from '../cluster/fake-api-server.js';
 import { send } from '../server/support/https-client.js';
 import { repoRoot } from '../support/checkers.js';
+import { runNode } from '../support/run-command.js';
 
 const MAX_POLLS = 300;
 
@@ -27,16 +28,8 @@ async function until(description: string, check: () => boolean | Promise<boolean
   throw new Error(`gave up waiting until ${description}`);
 }
 
-function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kubeconfig } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: readonly string[]) {
+  return runNode(args, { env: { ...process.env, KUBECONFIG: kubeconfig } });
 }
 
 beforeAll(async () => {
