@@ -19,7 +19,7 @@ export interface ClusterConnection {
 }
 
 /**
- * Whether a cluster configuration can exist, checked before importing the
+ * Tells whether a cluster configuration can exist, checked before importing the
  * client library, which adds about 80 MiB of resident memory (measured on
  * Node 24 with @kubernetes/client-node 2.0.1). The library still decides
  * whether the configuration it finds is usable.

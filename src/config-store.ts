@@ -68,7 +68,7 @@ function describe(snapshot: ConfigSnapshot) {
 /**
  * Loads templates and policies, then polls their directories. A changed
  * version is validated as a whole (policies against the new templates) before
- * it replaces the serving one; a broken version is logged and counted, and the
+ * it replaces the serving one. A broken version is logged and counted, and the
  * last good version keeps serving. Throws when the first load fails.
  */
 export async function openConfigStore(options: ConfigStoreOptions): Promise<ConfigStore> {

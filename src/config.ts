@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ANNOTATION_PREFIX } from './injection/annotations.js';
 
-/** How sidecars are injected: as native sidecars, as regular containers, or by cluster version. */
+/** Sidecar injection mode: native sidecars, regular containers, or chosen by cluster version. */
 export const SidecarMode = { Native: 'native', Classic: 'classic', Auto: 'auto' } as const;
 export type SidecarMode = (typeof SidecarMode)[keyof typeof SidecarMode];
 

@@ -22,7 +22,7 @@ async function main(argv: readonly string[]): Promise<void> {
     await serve(config);
   } catch (error) {
     // Start-up failures (a missing certificate file, a port in use) end the
-    // process with one line, not a stack trace; the cause is in the message.
+    // process with one line, not a stack trace, because the message names the cause.
     process.stderr.write(`sidecar-injector: cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }

@@ -46,7 +46,7 @@ function missedFindings(pod: PodSummary, labels: Readonly<Record<string, string>
 
 /**
  * Lists running Pods whose recorded template hash differs from the current
- * template (stale injections, fixed by restarting the Pod), and Pods that a
+ * template: stale injections, fixed by restarting the Pod. Also lists Pods that a
  * rule or their own annotation requests to inject but that carry no injection
  * (missed, for example created while the webhook was unreachable under
  * failurePolicy Ignore). Pods that are not running are left out.

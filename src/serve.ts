@@ -71,7 +71,7 @@ async function openTls(config: ServerConfig, cluster: ClusterConnection | undefi
 
 /**
  * Chooses native or classic sidecars for the installation. In auto mode the
- * answer follows the cluster version, read in the background; until it is
+ * choice follows the cluster version, read in the background; until it is
  * known, or without a cluster, classic sidecars are used, because a native
  * sidecar on a cluster older than 1.29 would be an init container that never
  * exits and would keep the Pod from starting.

@@ -37,7 +37,7 @@ function skipReason(request: AdmissionRequest): string | undefined {
 /**
  * Builds the response to one AdmissionReview request: the whole admission pipeline, with no
  * I/O. Only CREATE of Pods is mutated; other kinds, operations and subresources
- * are allowed unchanged. dryRun requests get the same answer, since nothing
+ * are allowed unchanged. dryRun requests get the same response, since nothing
  * here has side effects.
  */
 export function admit(request: AdmissionRequest, context: InjectionContext): AdmissionOutcome {

@@ -49,7 +49,7 @@ export function warnAboutCompletion(pod: JsonObject, templates: readonly Resolve
   }
 }
 
-/** The Pod Security level a namespace enforces, from its labels, when known. */
+/** Returns the Pod Security level a namespace enforces, from its labels, when known. */
 export function enforcedLevel(
   namespace: string,
   labels: Readonly<Record<string, string>> | undefined,
@@ -65,7 +65,7 @@ function isListOrAbsent(value: unknown): boolean {
 /**
  * Checks the parts of a Pod the patch writes into. The API server decodes a
  * Pod before admission but validates it only afterwards, so a webhook can
- * receive a Pod without containers, or with a list field set to an object; a
+ * receive a Pod without containers, or with a list field set to an object. A
  * patch would then fail to apply or replace what the user wrote.
  */
 export function checkPodShape(pod: JsonObject): Problem[] {

@@ -42,7 +42,7 @@ export type DecodeResult =
 
 /**
  * Checks that a parsed JSON body is an AdmissionReview v1 with a request and a
- * uid. Anything else is answered with HTTP 400, since the API server could
+ * uid. Anything else gets HTTP 400, since the API server could
  * not match a review without a uid to its request.
  */
 export function decodeAdmissionReview(body: unknown): DecodeResult {

@@ -95,8 +95,8 @@ export function checkPodSecurity(
 
 /**
  * Rejects an injected container whose resource request is above its limit,
- * which the API server would reject; the values come from separate parameters,
- * so each can be valid on its own.
+ * which the API server would reject. The two values come from separate
+ * parameters, so each can be valid on its own.
  */
 export function checkResources(placement: Placement, problems: Problem[]): void {
   for (const { template, container } of allPlaced(placement)) {

@@ -25,13 +25,13 @@ export interface Placement {
   readonly initLast: PlacedContainer[];
 }
 
-/** Every placed container, in Pod order within each list. */
+/** Lists every placed container, in Pod order within each list. */
 export function allPlaced(placement: Placement): PlacedContainer[] {
   return [...placement.initFirst, ...placement.initLast, ...placement.containersFirst, ...placement.containersLast];
 }
 
 /**
- * Applies a template container's `classic` or `native` section, which holds
+ * Applies a template container's `classic` or `native` section, which contains
  * fields that only make sense in one mode (a postStart wait, a preStop drain),
  * and drops both sections.
  */
@@ -41,7 +41,7 @@ function forMode(container: JsonObject, native: boolean): JsonObject {
   return isObject(extra) ? { ...rest, ...extra } : rest;
 }
 
-/** Whether the Pod asks its containers to run as a non-root user. */
+/** Tells whether the Pod requires its containers to run as a non-root user. */
 function wantsNonRoot(pod: JsonObject): boolean {
   const context = objectAt(objectAt(pod, 'spec'), 'securityContext');
   return context.runAsNonRoot === true || Object.keys(context).length > 0;

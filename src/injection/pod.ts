@@ -1,6 +1,6 @@
 import type { JsonObject } from '../templates/types.js';
 
-/** Whether a decoded JSON value is a plain object. */
+/** Tells whether a decoded JSON value is a plain object. */
 export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -38,7 +38,7 @@ export function containerNames(spec: JsonObject): Set<string> {
 }
 
 /**
- * Whether two JSON values are equal, ignoring key order. Used to recognise a
+ * Compares two JSON values, ignoring key order. Used to recognise a
  * volume or mount that is already present in exactly the injected form.
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {

@@ -9,7 +9,7 @@ import {
   type ParameterAnnotation,
 } from './annotations.js';
 
-/** Where a parameter's value came from, for explain output and messages. */
+/** Origin of a parameter's value, for explain output and messages. */
 export type ParameterOrigin =
   | { readonly kind: 'default' }
   | { readonly kind: 'annotation'; readonly annotation: string }
@@ -44,7 +44,7 @@ export interface Resolution {
   readonly warnings: string[];
 }
 
-/** Longest part of a value quoted in a message; the rest is counted, not repeated. */
+/** Maximum length of a value quoted in a message; the rest is counted, not repeated. */
 const QUOTED_VALUE_MAX = 120;
 
 /** Quotes a value for a message, shortened when long. */
@@ -117,7 +117,12 @@ function resolveParameters(
 
     const parsed = parseParameterValue(spec, raw);
     if (!parsed.ok) {
-      const source = origin.kind === 'annotation' ? `annotation ${key}` : origin.kind === 'rule' ? `rule ${origin.rule} value for ${key}` : `default of ${key}`;
+      let source = `default of ${key}`;
+      if (origin.kind === 'annotation') {
+        source = `annotation ${key}`;
+      } else if (origin.kind === 'rule') {
+        source = `rule ${origin.rule} value for ${key}`;
+      }
       fail(ProblemCode.InvalidParameter, `${source} is ${quoteValue(raw)}; expected ${parsed.expected}`);
       continue;
     }
@@ -143,8 +148,8 @@ function cacheKey(requests: readonly TemplateRequest[], annotations: readonly Pa
  * Looks up the requested templates, resolves their parameters from rules,
  * annotations and defaults, and renders them. Collects every problem of the
  * Pod instead of stopping at the first, so one denial names them all.
- * Results are cached per template set and inputs, since rendering is the
- * largest part of an admission and most Pods repeat the same settings; callers
+ * Results are cached per template set and inputs, because rendering is the
+ * largest part of an admission and most Pods repeat the same settings. Callers
  * must treat the result as read-only.
  */
 export function resolveTemplates(

@@ -1,6 +1,6 @@
 import type { AnnotationKeys } from './annotations.js';
 
-/** What one admission injected, stored as JSON in the `<prefix>/status` annotation. */
+/** Record of one injection, stored as JSON in the `<prefix>/status` annotation. */
 export interface InjectionStatus {
   readonly templates: readonly { readonly name: string; readonly hash: string }[];
   readonly containers: readonly string[];
@@ -10,7 +10,7 @@ export interface InjectionStatus {
   readonly sidecarMode: 'native' | 'classic';
 }
 
-/** Whether the Pod carries the status annotation, so it was injected before. */
+/** Tells whether the Pod carries the status annotation, so it was injected before. */
 export function isInjected(annotations: Readonly<Record<string, unknown>>, keys: AnnotationKeys): boolean {
   return Object.hasOwn(annotations, keys.status);
 }

@@ -87,8 +87,8 @@ function checkPermission(name: string, rules: readonly PolicyRule[], keys: Annot
  * Decides which templates a Pod gets: templates that matched rules require or
  * add by default come first, in rule order, then those the Pod's inject
  * annotation names, in its order. `-name` in the annotation opts out of a
- * default template; opting out of a required one is denied, as is requesting
- * a template a matched rule forbids or does not allow.
+ * default template. Opting out of a required one is denied, and so is
+ * requesting a template that a matched rule forbids or does not allow.
  */
 export function evaluatePolicy(pod: JsonObject, facts: PodFacts, policy: PolicySet, keys: AnnotationKeys): PolicyDecision {
   const problems: Problem[] = [];

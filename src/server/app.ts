@@ -6,7 +6,7 @@ import type { Readiness } from './readiness.js';
 
 export type { Readiness } from './readiness.js';
 
-/** What the HTTP routes need from the process. */
+/** Dependencies of the HTTP routes on the process. */
 export interface AppDependencies {
   readonly mutate: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readonly readiness: Readiness;

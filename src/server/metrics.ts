@@ -30,13 +30,13 @@ export function createMetrics(): Metrics {
     registry,
     admissions: new Counter({
       name: 'sidecar_injector_admissions_total',
-      help: 'Admission requests answered, by decision, template and reason.',
+      help: 'Admission responses sent, by decision, template and reason.',
       labelNames: ['decision', 'template', 'reason'],
       registers: [registry],
     }),
     handlerDuration: new Histogram({
       name: 'sidecar_injector_handler_duration_seconds',
-      help: 'Time to answer one admission request inside the process.',
+      help: 'Time to process one admission request inside the process.',
       labelNames: ['decision'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],

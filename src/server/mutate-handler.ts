@@ -15,7 +15,7 @@ import { isJsonContentType, readBody } from './request-body.js';
  */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** What the /mutate handler needs from the process around it. */
+/** Dependencies of the /mutate handler on the process around it. */
 export interface MutateDependencies {
   /** The current templates and settings; read once per request. */
   readonly context: () => InjectionContext;
@@ -104,7 +104,7 @@ export function createMutateHandler(deps: MutateDependencies): MutateHandler {
     } catch (error) {
       // An error status makes the call fail, so the webhook's failurePolicy
       // decides (Ignore admits the Pod unchanged). A review with allowed false
-      // would deny the Pod whatever the policy says.
+      // would deny the Pod whatever the policy is.
       deps.logger.error({ err: error, uid: decoded.request.uid }, 'admission failed with an unexpected error');
       send(res, 500, 'text/plain; charset=utf-8', `sidecar-injector failed on request ${decoded.request.uid}; see the injector log\n`, isDraining());
       return;

@@ -11,7 +11,7 @@ if (kubectlSkipReason !== null) {
 const describeWithKubectl = kubectlSkipReason === null ? describe : describe.skip;
 const checkers = findCheckers();
 
-/** The webhook configuration of a rendering, with its webhooks. */
+/** Finds the webhook configuration of a rendering. */
 function webhookConfiguration(objects: readonly KubeObject[]): { webhooks: Record<string, unknown>[] } {
   const found = objects.find((object) => object.kind === 'MutatingWebhookConfiguration');
   return found as unknown as { webhooks: Record<string, unknown>[] };

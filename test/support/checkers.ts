@@ -21,7 +21,7 @@ export interface Checkers {
 
 /**
  * Returns the checkers built by scripts/build-checkers.sh (run by `npm test` before
- * jest), or a reason string when they cannot be used, so suites can skip and say why.
+ * jest), or a reason string when they cannot be used, so suites can skip and log why.
  */
 export function findCheckers(): Checkers | string {
   if (!existsSync(corpusDir)) {
@@ -45,7 +45,10 @@ export interface CheckerResult {
 function run(command: string, args: readonly string[]): Promise<CheckerResult> {
   return new Promise((resolve) => {
     execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      let code = 0;
+      if (error) {
+        code = typeof error.code === 'number' ? error.code : 1;
+      }
       resolve({ code, stdout, stderr });
     });
   });

@@ -53,7 +53,7 @@ export function applyPatch<T>(object: T, patch: readonly AddOperation[]): T {
 
 let shippedTemplates: ReturnType<typeof loadTemplates> | undefined;
 
-/** The shipped templates with default settings, as the server uses them. */
+/** Builds a context of the shipped templates with default settings, as the server uses them. */
 export async function shippedContext(nativeSidecars = true): Promise<InjectionContext> {
   shippedTemplates ??= loadTemplates(path.join(repoRoot, 'templates'));
   return { templates: await shippedTemplates, keys: annotationKeys(), nativeSidecars };
@@ -64,7 +64,7 @@ export async function readFixture(relativePath: string): Promise<JsonObject> {
   return parse(await readFile(path.join(repoRoot, 'test', relativePath), 'utf8')) as JsonObject;
 }
 
-/** A Pod with one container and nothing else: no volumes, annotations or init containers. */
+/** Builds a Pod with one container and nothing else: no volumes, annotations or init containers. */
 export function minimalPod(annotations?: Record<string, string>): JsonObject {
   return {
     apiVersion: 'v1',

@@ -3,7 +3,7 @@ import { admit } from '../../src/admission/admit.js';
 import type { JsonObject } from '../../src/templates/types.js';
 import { applyPatch, decodePatch, makeReview, minimalPod, shippedContext } from '../support/reviews.js';
 
-/** The shape of a value: object keys and array lengths, with every leaf replaced by its type. */
+/** Returns the shape of a value: object keys and array lengths, with every leaf replaced by its type. */
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.map(shape);
